@@ -1,0 +1,95 @@
+"""Observations: indicator values, declared or computed, with their dimensions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, Self
+
+from pydantic import AfterValidator, Field, model_validator
+
+from rrma_core.models._base import DateRange, Record
+from rrma_core.models._types import (
+    _check_country,
+    _check_departement,
+    _check_region,
+    _pad_code,
+    _parse_sdg,
+    _upper,
+    finite,
+    vocabulary_code,
+)
+from rrma_core.vocabularies._closed import ActorType, ObservationOrigin
+
+__all__ = ["DIMENSIONS", "Observation"]
+
+_KEY = r"^[a-z][a-z0-9_.-]*$"
+
+
+def _actor_type(value: str) -> str:
+    return ActorType(value).value
+
+
+#: Dimensions whose values are checked (and normalised); any other slug key is kept as given.
+DIMENSIONS: dict[str, Callable[[str], str]] = {
+    "region": lambda v: _check_region(_pad_code(v)),
+    "departement": lambda v: _check_departement(_pad_code(v)),
+    "country": lambda v: _check_country(_upper(v)),
+    "actor_type": _actor_type,
+    "sector": vocabulary_code("sectors", "sector"),
+    "sdg": lambda v: str(_parse_sdg(v)),
+}
+
+
+class Observation(Record):
+    """The value of an indicator for a period, along some dimensions.
+
+    Its id derives from the indicator, period and dimensions, so recomputing a figure
+    updates the stored one instead of adding another.
+
+    Example:
+        >>> o = Observation(indicator="actors.count", value=412, period={"start": "2025-01-01",
+        ...                 "end": "2025-12-31"}, dimensions={"departement": "69",
+        ...                 "actor_type": "association"}, origin="computed")
+        >>> o.dimensions
+        {'departement': '69', 'actor_type': 'association'}
+    """
+
+    record_type = "observation"
+
+    indicator: str = Field(pattern=_KEY, description='A key such as "actors.count".')
+    value: Annotated[float, AfterValidator(finite)]
+    unit: str = Field(default="count", min_length=1)
+    period: DateRange
+    dimensions: dict[str, str] = Field(
+        default_factory=dict,
+        description="Territory, actor type, sector, SDG, country, campaign... of the value.",
+    )
+    source: str | None = Field(default=None, description="Where the figure comes from.")
+    method: str | None = Field(default=None, description="How it was counted or computed.")
+    origin: ObservationOrigin = ObservationOrigin.DECLARED
+
+    @classmethod
+    def _natural_id(cls, data: dict[str, Any]) -> str | None:
+        key = {k: data.get(k) for k in ("indicator", "period", "dimensions")}
+        try:
+            text = json.dumps(key, sort_keys=True, default=str)
+        except (TypeError, ValueError):
+            return None
+        return "observation-" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    @model_validator(mode="after")
+    def _check_dimensions(self) -> Self:
+        checked = {}
+        for key, value in self.dimensions.items():
+            if not re.fullmatch(_KEY, key):
+                raise ValueError(f"dimension name {key!r} must be a lower-case slug")
+            check = DIMENSIONS.get(key)
+            try:
+                checked[key] = check(value) if check else value
+            except ValueError as error:
+                raise ValueError(f"dimension {key}: {error}") from None
+        object.__setattr__(self, "dimensions", checked)
+        return self
