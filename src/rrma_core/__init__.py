@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from rrma_core._plugins import PluginInfo, Plugins, PluginWarning, load_plugins
 from rrma_core.errors import InvalidRecord, Problem, RrmaError
+from rrma_core.hookspecs import hookimpl
 from rrma_core.models import (
     MODELS,
     Actor,
@@ -40,7 +42,9 @@ from rrma_core.models import (
     get_model,
     json_schema,
 )
+from rrma_core.sync import SourceReport, SyncReport
 from rrma_core.vocabularies import Term, Vocabulary, get_vocabulary
+from rrma_core.workspace import RecordList, Workspace
 
 try:
     __version__ = version("rrma-core")
@@ -64,19 +68,28 @@ __all__ = [
     "Occurrence",
     "Person",
     "Place",
+    "PluginInfo",
+    "PluginWarning",
+    "Plugins",
     "Problem",
     "Programme",
     "Project",
     "Provenance",
     "Record",
+    "RecordList",
     "Resource",
     "RrmaError",
+    "SourceReport",
+    "SyncReport",
     "Term",
     "Training",
     "TrainingSession",
     "Vocabulary",
+    "Workspace",
     "__version__",
     "get_model",
     "get_vocabulary",
+    "hookimpl",
     "json_schema",
+    "load_plugins",
 ]

@@ -15,13 +15,17 @@ from typing import Any
 import pydantic
 
 __all__ = [
+    "ConfigError",
     "DeadlineExceeded",
     "FetchError",
     "HTTPStatusError",
     "InvalidRecord",
+    "PluginError",
     "Problem",
     "ResponseTooLarge",
     "RrmaError",
+    "SourceFailed",
+    "StorageError",
     "URLRefused",
     "UnknownModel",
     "UnknownVocabulary",
@@ -167,7 +171,11 @@ class ResponseTooLarge(FetchError):
 
 
 class DeadlineExceeded(FetchError):
-    """Raised when a request, retries included, runs past its total deadline (a dripping server)."""
+    """Raised when one attempt at a request runs past its total deadline (a dripping server).
+
+    The deadline covers connecting, the headers and the whole body of one attempt; waits
+    between retries (back-off, ``Retry-After``) are bounded separately.
+    """
 
 
 class URLRefused(FetchError):
@@ -176,3 +184,34 @@ class URLRefused(FetchError):
     A scheme other than http/https, too many redirects, or a private, loopback or link-local
     address when those are not allowed.
     """
+
+
+# --- Workspace, plugins, sync ----------------------------------------------------------------
+
+
+class ConfigError(RrmaError):
+    """Raised when ``rrma.toml`` or a source's options are wrong; names the file, source and key."""
+
+
+class PluginError(RrmaError):
+    """Raised when a plugin cannot be loaded in strict mode, or two plugins clash.
+
+    Two connectors (or exporters) with one name is always an error, naming both plugins.
+    """
+
+
+class StorageError(RrmaError):
+    """Raised when the database cannot be opened, upgraded or written."""
+
+
+class SourceFailed(RrmaError):
+    """Raised (and reported) when one source of a sync fails: its stored data is untouched.
+
+    Attributes:
+        source: The source's name.
+    """
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"source {source!r} failed: {reason}")

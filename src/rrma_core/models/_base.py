@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     RootModel,
+    field_validator,
     model_validator,
 )
 
@@ -31,7 +32,7 @@ from rrma_core.models._types import (
     RegionCode,
     finite,
 )
-from rrma_core.vocabularies._core import current_registry
+from rrma_core.vocabularies._core import current_registry, fold
 from rrma_core.vocabularies._geo import departement_of_commune
 
 __all__ = [
@@ -160,6 +161,9 @@ class LocalizedText(RootModel[dict[str, str]]):
         if isinstance(value, Mapping):
             cleaned = {}
             for lang, text in value.items():
+                if isinstance(lang, str):
+                    primary, _, rest = lang.strip().replace("_", "-").partition("-")
+                    lang = primary.lower() + (f"-{rest}" if rest else "")
                 if not isinstance(lang, str) or not _LANG.fullmatch(lang):
                     raise ValueError(f"{lang!r} is not a language tag (such as fr, en, pt-BR)")
                 if text is None:
@@ -214,8 +218,11 @@ class Address(Model):
     """A postal address, with the INSEE codes that place it in France's geography.
 
     ``departement`` and ``region`` are filled from the commune code when it is known, and
-    checked against it when both are given.
+    checked against it when both are given. An address is immutable: make a new one (or
+    ``model_copy(update=...)`` and validate) rather than change its commune.
     """
+
+    model_config = ConfigDict(frozen=True)
 
     street: str | None = None
     postal_code: PostalCode | None = None
@@ -348,12 +355,25 @@ class Person(Model):
     Every person has a stable ``id`` so that all of their data can be found and erased.
     """
 
-    id: str = Field(default_factory=lambda: f"person-{uuid.uuid4().hex}")
+    id: str = Field(
+        default="",
+        description="Stable id; made from the name and e-mail when not given, so that the "
+        "same person gets the same id in every record (and can be found to be forgotten).",
+    )
     name: str = Field(min_length=1)
     email: Annotated[str, AfterValidator(_check_email)] | None = None
     phone: str | None = None
     role: str | None = Field(default=None, description="Their role or position.")
     organisation: str | None = None
+
+    @model_validator(mode="after")
+    def _stable_id(self) -> Self:
+        if not self.id:
+            key = f"{fold(self.name)}\x1f{(self.email or '').casefold()}"
+            object.__setattr__(
+                self, "id", "person-" + hashlib.sha256(key.encode()).hexdigest()[:24]
+            )
+        return self
 
 
 class ActorRef(Model):
@@ -418,23 +438,25 @@ class Record(Model):
 
     @model_validator(mode="before")
     @classmethod
-    def _assign_id(cls, data: Any) -> Any:
-        if isinstance(data, dict) and not data.get("id"):
-            data = dict(data)
-            provenance = data.get("provenance") or []
-            first = provenance[0] if provenance else None
-            if isinstance(first, Provenance):
-                first = first.model_dump()
-            if isinstance(first, dict) and first.get("source") and first.get("source_id"):
-                data["id"] = cls.make_id(str(first["source"]), str(first["source_id"]))
-            else:
-                natural = cls._natural_id(data)
-                data["id"] = natural or f"{cls.record_type}-{uuid.uuid4().hex}"
+    def _default_created(cls, data: Any) -> Any:
+        # A source that gives only an update time: the record cannot be younger than that.
+        if isinstance(data, dict) and data.get("updated_at") and not data.get("created_at"):
+            data = {**data, "created_at": data["updated_at"]}
         return data
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _none_is_missing(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    def model_post_init(self, context: Any, /) -> None:
+        # After every validator (a subclass's too), so a natural id sees normalised fields.
+        if not self.id:
+            object.__setattr__(self, "id", self._default_id())
 
     @model_validator(mode="after")
     def _check_record(self) -> Self:
-        if not _ID.fullmatch(self.id):
+        if self.id and not _ID.fullmatch(self.id):
             raise ValueError(
                 f"id {self.id!r} must be 1-200 letters, digits or . _ : @ - (starting with a "
                 "letter or digit)"
@@ -446,9 +468,24 @@ class Record(Model):
             )
         return self
 
-    @classmethod
-    def _natural_id(cls, data: dict[str, Any]) -> str | None:
-        """An id derived from the record's own fields, for models that have one."""
+    def _default_id(self) -> str:
+        natural = self.natural_id()
+        if natural:
+            return natural
+        first = self.provenance[0] if self.provenance else None
+        if first is not None and first.source_id:
+            return self.make_id(first.source, first.source_id)
+        return f"{self.record_type}-{uuid.uuid4().hex}"
+
+    #: Whether records of this model have an id derived from their own fields.
+    has_natural_id: ClassVar[bool] = False
+
+    def natural_id(self) -> str | None:
+        """The id derived from the record's own fields, for models that have one.
+
+        When it exists it wins over an id made from the provenance, so that a campaign
+        edition read from any source is ``alimenterre-2026``.
+        """
         return None
 
     @classmethod

@@ -94,9 +94,9 @@ _LA_POSTE_SIREN = "356000000"
 def _check_siret(value: str) -> str:
     if not re.fullmatch(r"\d{14}", value):
         raise ValueError(f"SIRET {value} must be 14 digits")
-    if value.startswith(_LA_POSTE_SIREN):
-        # La Poste's establishments are numbered outside the Luhn rule: INSEE checks instead
-        # that the sum of the digits is a multiple of 5.
+    if value.startswith(_LA_POSTE_SIREN) and not luhn_valid(value):
+        # La Poste's establishments are numbered outside the Luhn rule (its head office is
+        # not): INSEE checks instead that the sum of the digits is a multiple of 5.
         if sum(int(c) for c in value) % 5 != 0:
             raise ValueError(
                 f"SIRET {value} fails La Poste's check (sum of digits not a multiple of 5)"
@@ -240,7 +240,7 @@ def _parse_sdg(value: Any) -> Any:
 SDG = Annotated[
     int,
     BeforeValidator(_parse_sdg),
-    Field(ge=1, le=17, json_schema_extra={"x-vocabulary": "sdg"}),
+    Field(json_schema_extra={"x-vocabulary": "sdg", "minimum": 1, "maximum": 17}),
 ]
 
 # --- Dates -----------------------------------------------------------------------------------
@@ -259,6 +259,9 @@ def _check_aware_or_date(value: Any) -> Any:
 
 
 def _parse_date_or_datetime(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A bare number is a spreadsheet serial or a timestamp: too ambiguous to guess.
+        raise ValueError(f"{value!r} is a number, not an ISO 8601 date or date-time")
     if isinstance(value, str):
         text = value.strip()
         try:

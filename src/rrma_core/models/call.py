@@ -118,6 +118,10 @@ class CallForProjects(Record):
         """
         if on is None:
             on = utcnow()
+        if isinstance(on, datetime) and on.utcoffset() is None:
+            raise ValueError(
+                f"{on.isoformat()} has no time zone: give an aware date-time or a date"
+            )
         if isinstance(on, datetime):
             first = last = on
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -44,10 +44,11 @@ class Campaign(Record):
     )
     url: HttpURL | None = None
 
-    @classmethod
-    def _natural_id(cls, data: dict[str, Any]) -> str | None:
-        code = data.get("code")
-        return f"campaign-{code}" if isinstance(code, str) and code else None
+    has_natural_id = True
+
+    def natural_id(self) -> str:
+        """``campaign-<code>``."""
+        return f"campaign-{self.code}"
 
     @classmethod
     def from_vocabulary(cls, code: str) -> Campaign:
@@ -90,12 +91,11 @@ class CampaignEdition(Record):
         default_factory=dict, description='Counts reported for the edition ({"events": 120}).'
     )
 
-    @classmethod
-    def _natural_id(cls, data: dict[str, Any]) -> str | None:
-        campaign, year, region = data.get("campaign"), data.get("year"), data.get("region")
-        if not isinstance(campaign, str) or not isinstance(year, int | str):
-            return None
-        return f"{campaign}-{year}" + (f"-{str(region).zfill(2)}" if region else "")
+    has_natural_id = True
+
+    def natural_id(self) -> str:
+        """``<campaign>-<year>``, or ``<campaign>-<year>-<region>`` for a regional edition."""
+        return f"{self.campaign}-{self.year}" + (f"-{self.region}" if self.region else "")
 
     @model_validator(mode="after")
     def _check_edition(self) -> Self:

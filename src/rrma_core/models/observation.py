@@ -6,9 +6,9 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
 from rrma_core.models._base import DateRange, Record
 from rrma_core.models._types import (
@@ -26,6 +26,13 @@ from rrma_core.vocabularies._closed import ActorType, ObservationOrigin
 __all__ = ["DIMENSIONS", "Observation"]
 
 _KEY = r"^[a-z][a-z0-9_.-]*$"
+
+
+def _as_text(value: Any) -> Any:
+    """Spreadsheets give codes as numbers (département 1): read them as text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 def _actor_type(value: str) -> str:
@@ -63,7 +70,7 @@ class Observation(Record):
     value: Annotated[float, AfterValidator(finite)]
     unit: str = Field(default="count", min_length=1)
     period: DateRange
-    dimensions: dict[str, str] = Field(
+    dimensions: dict[str, Annotated[str, BeforeValidator(_as_text)]] = Field(
         default_factory=dict,
         description="Territory, actor type, sector, SDG, country, campaign... of the value.",
     )
@@ -71,19 +78,23 @@ class Observation(Record):
     method: str | None = Field(default=None, description="How it was counted or computed.")
     origin: ObservationOrigin = ObservationOrigin.DECLARED
 
-    @classmethod
-    def _natural_id(cls, data: dict[str, Any]) -> str | None:
-        key = {k: data.get(k) for k in ("indicator", "period", "dimensions")}
-        try:
-            text = json.dumps(key, sort_keys=True, default=str)
-        except (TypeError, ValueError):
-            return None
+    has_natural_id = True
+
+    def natural_id(self) -> str:
+        """A hash of the indicator, the period and the (normalised) dimensions."""
+        key = {
+            "indicator": self.indicator,
+            "period": [self.period.start.isoformat(), self.period.end.isoformat()],
+            "dimensions": self.dimensions,
+        }
+        text = json.dumps(key, sort_keys=True)
         return "observation-" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
-    @model_validator(mode="after")
-    def _check_dimensions(self) -> Self:
+    @field_validator("dimensions")
+    @classmethod
+    def _check_dimensions(cls, dimensions: dict[str, str]) -> dict[str, str]:
         checked = {}
-        for key, value in self.dimensions.items():
+        for key, value in dimensions.items():
             if not re.fullmatch(_KEY, key):
                 raise ValueError(f"dimension name {key!r} must be a lower-case slug")
             check = DIMENSIONS.get(key)
@@ -91,5 +102,4 @@ class Observation(Record):
                 checked[key] = check(value) if check else value
             except ValueError as error:
                 raise ValueError(f"dimension {key}: {error}") from None
-        object.__setattr__(self, "dimensions", checked)
-        return self
+        return checked

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from rrma_core.models._base import ActorRef, DateRange, LocalizedText, Model, Record, unique
 from rrma_core.models._types import SDG, CountryCode, HttpURL, SectorCode, finite
@@ -58,7 +58,10 @@ class Project(Record):
     partners: list[Partner] = Field(default_factory=list)
     countries: Annotated[list[CountryCode], AfterValidator(unique)] = Field(default_factory=list)
     sectors: Annotated[list[SectorCode], AfterValidator(unique)] = Field(default_factory=list)
-    dac_sectors: Annotated[list[str], AfterValidator(unique)] = Field(
+    dac_sectors: Annotated[
+        list[Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]],
+        AfterValidator(unique),
+    ] = Field(
         default_factory=list, description="OECD DAC 5-digit purpose codes (IATI vocabulary 1)."
     )
     sdgs: Annotated[list[SDG], AfterValidator(unique)] = Field(default_factory=list)

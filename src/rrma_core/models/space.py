@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 from datetime import date
 from typing import Annotated, Self
 
@@ -45,7 +45,9 @@ class Membership(Model):
 class Meeting(Model):
     """One meeting of a space."""
 
-    id: str = Field(default_factory=lambda: f"meeting-{uuid.uuid4().hex[:12]}")
+    id: str = Field(
+        default="", description="Stable id; made from the start (and end) when not given."
+    )
     title: str | None = None
     start: DateOrDateTime
     end: DateOrDateTime | None = None
@@ -59,6 +61,10 @@ class Meeting(Model):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         check_span(self.start, self.end)
+        if not self.id:
+            key = f"{self.start.isoformat()}/{self.end.isoformat() if self.end else ''}"
+            digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+            object.__setattr__(self, "id", f"meeting-{digest}")
         return self
 
 

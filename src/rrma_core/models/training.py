@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 from typing import Annotated, Self
 
 from pydantic import AfterValidator, AwareDatetime, Field, model_validator
@@ -50,7 +50,9 @@ class SessionEvaluation(Model):
 class TrainingSession(Model):
     """One session of a training: its dates, place, trainers and trainees."""
 
-    id: str = Field(default_factory=lambda: f"session-{uuid.uuid4().hex[:12]}")
+    id: str = Field(
+        default="", description="Stable id; made from the start (and end) when not given."
+    )
     start: DateOrDateTime
     end: DateOrDateTime | None = None
     venue: Place | None = None
@@ -63,7 +65,17 @@ class TrainingSession(Model):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         check_span(self.start, self.end)
+        if not self.id:
+            key = f"{self.start.isoformat()}/{self.end.isoformat() if self.end else ''}"
+            digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+            object.__setattr__(self, "id", f"session-{digest}")
         return self
+
+    @property
+    def generated_id(self) -> bool:
+        """Whether the id was made from the dates (rather than given)."""
+        key = f"{self.start.isoformat()}/{self.end.isoformat() if self.end else ''}"
+        return self.id == "session-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
     def count(self, *statuses: RegistrationStatus) -> int:
         """How many registrations have one of ``statuses``."""
@@ -123,6 +135,14 @@ class Training(Record):
 
     @model_validator(mode="after")
     def _unique_sessions(self) -> Self:
+        # Sessions given without ids get one from their dates; parallel sessions (same
+        # dates, two groups) are told apart by their position.
+        seen: dict[str, int] = {}
+        for session in self.sessions:
+            if session.generated_id and session.id in seen:
+                seen[session.id] += 1
+                object.__setattr__(session, "id", f"{session.id}-{seen[session.id]}")
+            seen.setdefault(session.id, 1)
         ids = [s.id for s in self.sessions]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:

@@ -1,0 +1,49 @@
+"""``rrma demo``: a workspace of sample sources, synced offline, to look around."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from rrma_core.cli._records import _call_row, _emit, _event_row
+from rrma_core.cli._state import CliState, pass_state
+from rrma_core.cli._sync import print_report
+from rrma_core.config import CONFIG_FILE, SourceConfig
+from rrma_core.demo import DEMO_SOURCES, serve_samples
+from rrma_core.workspace import Workspace
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="rrma-demo")
+@pass_state
+def demo(state: CliState, directory: Path) -> None:
+    """Create (or refresh) a demo workspace in DIRECTORY and sync its sample sources.
+
+    The samples ship with rrma_core and are served by the demo itself on a loopback port:
+    nothing is fetched from the internet.
+    """
+    if not (directory / CONFIG_FILE).exists():
+        Workspace.init(directory, name="Réseau de démonstration", region="84").close()
+        click.echo(f"Created the demo workspace in {directory.resolve()}")
+    with serve_samples() as base_url, Workspace.open(directory) as ws:
+        others = [s for s in ws.config.sources if not s.name.startswith("demo-")]
+        ws.config.sources = others + [
+            SourceConfig.model_validate(
+                {"name": name, "connector": "jsonl", "url": base_url + file, "model": model}
+            )
+            for name, file, model in DEMO_SOURCES
+        ]
+        ws.config.save(ws.root / CONFIG_FILE)
+        report = ws.sync()
+        print_report(report)
+        click.echo("\nUpcoming events:")
+        _emit(ws.events(upcoming=True, limit=10), ws, "table", _event_row)
+        click.echo("\nCalls for projects open today:")
+        today = datetime.now(ws.timezone).date()
+        _emit(ws.calls(open_on=today, limit=10), ws, "table", _call_row)
+        click.echo(
+            f"\nExplore: rrma --workspace {directory} events --upcoming --departement 69\n"
+            f"         rrma --workspace {directory} calls --open --format csv"
+        )

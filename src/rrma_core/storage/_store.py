@@ -1,0 +1,524 @@
+"""The store: one SQLAlchemy engine over SQLite (the default) or PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    and_,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    exists,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from rrma_core.errors import StorageError
+from rrma_core.models import Record
+from rrma_core.storage._index import index_record, url_key
+from rrma_core.storage._schema import MIGRATIONS, SCHEMA_VERSION, metadata
+
+__all__ = ["SourceState", "Store", "StoredRow", "WriteCounter"]
+
+records_t = metadata.tables["records"]
+terms_t = metadata.tables["record_terms"]
+occurrences_t = metadata.tables["occurrences"]
+provenance_t = metadata.tables["provenance"]
+sources_t = metadata.tables["sources"]
+sync_runs_t = metadata.tables["sync_runs"]
+meta_t = metadata.tables["rrma_meta"]
+
+#: Tables whose rows are the records' content (as opposed to sync bookkeeping).
+RECORD_TABLES = frozenset({"records", "record_terms", "occurrences", "provenance"})
+
+
+@dataclass
+class SourceState:
+    """What the store remembers of a source between syncs."""
+
+    name: str
+    connector: str
+    state: dict[str, Any] = field(default_factory=dict)
+    validators: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    since: datetime | None = None
+    last_run_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_status: str | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """A stored record's row, before it is turned back into a model."""
+
+    id: str
+    record_type: str
+    data: str
+    content_hash: str
+    created_at: datetime
+    withdrawn_at: datetime | None
+
+
+class WriteCounter:
+    """Counts the rows sent by INSERT, UPDATE and DELETE statements, per table.
+
+    Tests and benchmarks read it to check that an unchanged sync writes no record rows.
+    """
+
+    _VERB = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.I)
+
+    def __init__(self) -> None:
+        self.by_table: dict[str, int] = {}
+
+    def observe(self, statement: str, rows: int) -> None:
+        match = self._VERB.match(statement)
+        if match:
+            table = match.group(2).lower()
+            self.by_table[table] = self.by_table.get(table, 0) + rows
+
+    @property
+    def record_rows(self) -> int:
+        """Rows written to the record tables."""
+        return sum(n for t, n in self.by_table.items() if t in RECORD_TABLES)
+
+    @property
+    def total(self) -> int:
+        """Rows written to any table."""
+        return sum(self.by_table.values())
+
+
+def _sqlite_url(url: str, root: Path) -> str:
+    """Make a relative SQLite path relative to the workspace folder."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url != "sqlite:///:memory:":
+        path = Path(url[len(prefix) :])
+        if not path.is_absolute():
+            return prefix + str((root / path).resolve())
+    return url
+
+
+class Store:
+    """The database of a workspace: schema upgrades, transactions, record rows and queries.
+
+    Applications use the [`Workspace`][rrma_core.Workspace] methods; the store is the layer
+    they rest on.
+    """
+
+    def __init__(self, url: str, *, root: Path, timezone: ZoneInfo) -> None:
+        self.url = _sqlite_url(url, root)
+        self.timezone = timezone
+        self.writes = WriteCounter()
+        self.is_sqlite = self.url.startswith("sqlite")
+        try:
+            self.engine = self._create_engine()
+            self.upgrade()
+        except SQLAlchemyError as error:
+            raise StorageError(f"cannot open the database {self._safe_url}: {error}") from None
+
+    @property
+    def _safe_url(self) -> str:
+        return re.sub(r"//([^:/@]+):[^@]+@", r"//\1:***@", self.url)
+
+    def _create_engine(self) -> Engine:
+        if self.is_sqlite:
+            engine = create_engine(
+                self.url,
+                pool_size=4,
+                max_overflow=8,
+                connect_args={"timeout": 60, "check_same_thread": False},
+            )
+
+            @event.listens_for(engine, "connect")
+            def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+                # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+                dbapi_connection.isolation_level = None
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA busy_timeout=60000")
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.close()
+
+            @event.listens_for(engine, "begin")
+            def _begin_immediate(connection: Connection) -> None:
+                # Take the write lock at the start: two writers then queue on busy_timeout
+                # instead of failing with "database is locked" when upgrading a read lock.
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        else:
+            engine = create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _count(
+            conn: Any, cursor: Any, statement: str, params: Any, ctx: Any, many: bool
+        ) -> None:
+            rows = len(params) if many and isinstance(params, Sequence) else 1
+            self.writes.observe(statement, rows)
+
+        return engine
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    # --- schema ----------------------------------------------------------------------------
+
+    def schema_version(self) -> int | None:
+        """The schema version of the database, ``None`` when it has no rrma schema yet."""
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("rrma_meta"):
+                return None
+            value = conn.execute(
+                select(meta_t.c.value).where(meta_t.c.key == "schema_version")
+            ).scalar()
+            return int(value) if value is not None else None
+
+    def upgrade(self) -> None:
+        """Create the schema in a new database, or upgrade an older one to the current version.
+
+        Raises:
+            StorageError: when the database was made by a newer rrma_core.
+        """
+        with self.engine.begin() as conn:
+            if not inspect(conn).has_table("rrma_meta"):
+                metadata.create_all(conn)
+                conn.execute(insert(meta_t).values(key="schema_version", value=str(SCHEMA_VERSION)))
+                return
+            value = conn.execute(
+                select(meta_t.c.value).where(meta_t.c.key == "schema_version")
+            ).scalar()
+            version = int(value or 1)
+            if version > SCHEMA_VERSION:
+                raise StorageError(
+                    f"the database {self._safe_url} has schema version {version}, newer than "
+                    f"this rrma_core's ({SCHEMA_VERSION}): upgrade rrma_core"
+                )
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](conn)
+                version += 1
+            conn.execute(
+                update(meta_t).where(meta_t.c.key == "schema_version").values(value=str(version))
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A connection in a transaction: committed at the end, rolled back on any error."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    # --- sources ---------------------------------------------------------------------------
+
+    def source_state(self, conn: Connection, name: str, connector: str) -> SourceState:
+        """The stored state of source ``name`` (an empty one the first time)."""
+        row = conn.execute(select(sources_t).where(sources_t.c.name == name)).mappings().first()
+        if row is None:
+            return SourceState(name=name, connector=connector)
+        return SourceState(
+            name=name,
+            connector=row["connector"],
+            state=json.loads(row["state"] or "{}"),
+            validators=json.loads(row["validators"] or "{}"),
+            since=row["since"],
+            last_run_at=row["last_run_at"],
+            last_success_at=row["last_success_at"],
+            last_status=row["last_status"],
+            last_error=row["last_error"],
+        )
+
+    def sources(self) -> list[SourceState]:
+        """Every source the store has a state for."""
+        with self.engine.connect() as conn:
+            names = conn.execute(select(sources_t.c.name, sources_t.c.connector)).all()
+            return [self.source_state(conn, n, c) for n, c in names]
+
+    def save_source(self, conn: Connection, state: SourceState) -> None:
+        """Insert or update the stored state of a source."""
+        values = {
+            "connector": state.connector,
+            "state": json.dumps(state.state, sort_keys=True, default=str),
+            "validators": json.dumps(state.validators, sort_keys=True),
+            "since": state.since,
+            "last_run_at": state.last_run_at,
+            "last_success_at": state.last_success_at,
+            "last_status": state.last_status,
+            "last_error": state.last_error,
+        }
+        done = conn.execute(update(sources_t).where(sources_t.c.name == state.name).values(values))
+        if done.rowcount == 0:
+            conn.execute(insert(sources_t).values(name=state.name, **values))
+
+    def log_run(self, conn: Connection, row: Mapping[str, Any]) -> None:
+        """Add one line to the history of sync runs."""
+        conn.execute(insert(sync_runs_t).values(dict(row)))
+
+    def runs(self, source: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest sync runs, newest first."""
+        query = select(sync_runs_t).order_by(sync_runs_t.c.id.desc()).limit(limit)
+        if source:
+            query = query.where(sync_runs_t.c.source == source)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    # --- identity --------------------------------------------------------------------------
+
+    def linked(self, conn: Connection, source: str) -> dict[str, tuple[str, str | None]]:
+        """``source_id -> (record_id, content_hash)`` for every item of ``source``."""
+        rows = conn.execute(
+            select(
+                provenance_t.c.source_id, provenance_t.c.record_id, provenance_t.c.content_hash
+            ).where(provenance_t.c.source == source)
+        )
+        return {sid: (rid, h) for sid, rid, h in rows}
+
+    def rows(self, conn: Connection, ids: Iterable[str]) -> dict[str, StoredRow]:
+        """The stored rows of these record ids."""
+        found: dict[str, StoredRow] = {}
+        for chunk in _chunks(sorted(set(ids))):
+            query = select(*row_columns()).where(records_t.c.id.in_(chunk))
+            for row in conn.execute(query):
+                found[row.id] = StoredRow(*row)
+        return found
+
+    def candidates(
+        self, conn: Connection, records: Sequence[Record], *, exclude_source: str
+    ) -> list[StoredRow]:
+        """Stored records that may be one of ``records`` coming from another source.
+
+        They have the same type and share a canonical URL, or one of the records' source
+        ids in another source. One query for the whole batch.
+        """
+        if not records:
+            return []
+        keys = sorted({k for r in records if (k := url_key(getattr(r, "url", None)))})
+        source_ids = sorted({p.source_id for r in records for p in r.provenance if p.source_id})
+        types = sorted({r.record_type for r in records})
+        found: dict[str, StoredRow] = {}
+        mine = select(provenance_t.c.record_id).where(provenance_t.c.source == exclude_source)
+        conditions = [records_t.c.url_key.in_(chunk) for chunk in _chunks(keys)]
+        conditions += [
+            records_t.c.id.in_(
+                select(provenance_t.c.record_id).where(
+                    provenance_t.c.source_id.in_(chunk), provenance_t.c.source != exclude_source
+                )
+            )
+            for chunk in _chunks(source_ids)
+        ]
+        for condition in conditions:
+            query = (
+                select(*row_columns())
+                .where(records_t.c.record_type.in_(types), condition)
+                .where(records_t.c.id.not_in(mine))
+            )
+            for row in conn.execute(query):
+                found[row.id] = StoredRow(*row)
+        return list(found.values())
+
+    def source_ids_of(self, conn: Connection, record_ids: Iterable[str]) -> dict[str, set[str]]:
+        """``record_id -> {source ids in any source}`` for these records."""
+        result: dict[str, set[str]] = {}
+        for chunk in _chunks(sorted(set(record_ids))):
+            query = select(provenance_t.c.record_id, provenance_t.c.source_id).where(
+                provenance_t.c.record_id.in_(chunk)
+            )
+            for record_id, source_id in conn.execute(query):
+                result.setdefault(record_id, set()).add(source_id)
+        return result
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def write(self, conn: Connection, record: Record, *, exists_already: bool) -> None:
+        """Insert ``record``, or replace its stored row, terms and occurrences."""
+        if exists_already:
+            self.write_many(conn, [], [record])
+        else:
+            self.write_many(conn, [record], [])
+
+    def write_many(
+        self, conn: Connection, new: Sequence[Record], changed: Sequence[Record]
+    ) -> None:
+        """Insert the ``new`` records and replace the ``changed`` ones, in a few statements."""
+        if not new and not changed:
+            return
+        term_rows: list[dict[str, Any]] = []
+        occurrence_rows: list[dict[str, Any]] = []
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for record, target in [*((r, inserts) for r in new), *((r, updates) for r in changed)]:
+            indexed = index_record(record, self.timezone)
+            target.append(
+                {
+                    "id": record.id,
+                    "record_type": record.record_type,
+                    "data": record.model_dump_json(),
+                    "content_hash": record.content_hash(),
+                    "created_at": record.created_at,
+                    "updated_at": record.updated_at,
+                    "withdrawn_at": record.withdrawn_at,
+                    **indexed.columns,
+                }
+            )
+            term_rows.extend(
+                {"record_id": record.id, "facet": f, "code": c} for f, c in sorted(indexed.terms)
+            )
+            occurrence_rows.extend(
+                {"record_id": record.id, "seq": i, "start_at": s, "end_at": e, "all_day": a}
+                for i, (s, e, a) in enumerate(indexed.occurrences)
+            )
+        if inserts:
+            conn.execute(insert(records_t), inserts)
+        if updates:
+            values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in updates[0] if c != "id"}
+            conn.execute(
+                update(records_t).where(records_t.c.id == bindparam("v_id")).values(values),
+                [{f"v_{k}": v for k, v in row.items()} for row in updates],
+            )
+            ids = [row["id"] for row in updates]
+            for chunk in _chunks(ids):
+                conn.execute(delete(terms_t).where(terms_t.c.record_id.in_(chunk)))
+                conn.execute(delete(occurrences_t).where(occurrences_t.c.record_id.in_(chunk)))
+        if term_rows:
+            conn.execute(insert(terms_t), term_rows)
+        if occurrence_rows:
+            conn.execute(insert(occurrences_t), occurrence_rows)
+
+    def link_many(
+        self,
+        conn: Connection,
+        source: str,
+        new: Sequence[tuple[str, str, str]],
+        changed: Sequence[tuple[str, str, str]],
+        seen_at: datetime,
+    ) -> None:
+        """Remember items of ``source``: ``(source_id, record_id, content_hash)`` triples."""
+        if new:
+            conn.execute(
+                insert(provenance_t),
+                [
+                    {
+                        "source": source,
+                        "source_id": sid,
+                        "record_id": rid,
+                        "content_hash": h,
+                        "seen_at": seen_at,
+                    }
+                    for sid, rid, h in new
+                ],
+            )
+        if changed:
+            conn.execute(
+                update(provenance_t)
+                .where(
+                    provenance_t.c.source == source,
+                    provenance_t.c.source_id == bindparam("v_sid"),
+                )
+                .values(record_id=bindparam("v_rid"), content_hash=bindparam("v_hash")),
+                [{"v_sid": sid, "v_rid": rid, "v_hash": h} for sid, rid, h in changed],
+            )
+
+    def link(
+        self,
+        conn: Connection,
+        *,
+        source: str,
+        source_id: str,
+        record_id: str,
+        content_hash: str,
+        seen_at: datetime,
+        exists_already: bool,
+    ) -> None:
+        """Remember that item ``source_id`` of ``source`` is record ``record_id``."""
+        triple = [(source_id, record_id, content_hash)]
+        if exists_already:
+            self.link_many(conn, source, [], triple, seen_at)
+        else:
+            self.link_many(conn, source, triple, [], seen_at)
+
+    def unlink(self, conn: Connection, source: str, source_ids: Iterable[str]) -> None:
+        """Forget these items of ``source``."""
+        ids = list(source_ids)
+        for start in range(0, len(ids), 500):
+            conn.execute(
+                delete(provenance_t).where(
+                    provenance_t.c.source == source,
+                    provenance_t.c.source_id.in_(ids[start : start + 500]),
+                )
+            )
+
+    def has_links(self, conn: Connection, record_id: str) -> bool:
+        """Whether any source still delivers ``record_id``."""
+        query = select(exists().where(provenance_t.c.record_id == record_id))
+        return bool(conn.execute(query).scalar())
+
+    def delete_record(self, conn: Connection, record_id: str) -> None:
+        """Remove a record and everything that indexes it (for GDPR erasure only)."""
+        for table in (terms_t, occurrences_t, provenance_t):
+            conn.execute(delete(table).where(table.c.record_id == record_id))
+        conn.execute(delete(records_t).where(records_t.c.id == record_id))
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def select_rows(self, query: Select[Any]) -> list[StoredRow]:
+        """Run a query built by [`RecordQuery`][rrma_core.storage.RecordQuery]."""
+        with self.engine.connect() as conn:
+            return [StoredRow(*row) for row in conn.execute(query)]
+
+    def get_row(self, record_id: str) -> StoredRow | None:
+        """The stored row of one record."""
+        with self.engine.connect() as conn:
+            return self.rows(conn, [record_id]).get(record_id)
+
+    def count(self, record_type: str | None = None, *, withdrawn: bool = False) -> int:
+        """How many records are stored (of one type; withdrawn ones only if asked)."""
+        query = select(func.count()).select_from(records_t)
+        if record_type:
+            query = query.where(records_t.c.record_type == record_type)
+        if not withdrawn:
+            query = query.where(records_t.c.withdrawn_at.is_(None))
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """``values`` in slices small enough for one ``IN (...)`` on every database."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def row_columns() -> list[Any]:
+    """The columns a query selects to rebuild records."""
+    return [
+        records_t.c.id,
+        records_t.c.record_type,
+        records_t.c.data,
+        records_t.c.content_hash,
+        records_t.c.created_at,
+        records_t.c.withdrawn_at,
+    ]
+
+
+def term_filter(facet: str, codes: Sequence[str]) -> Any:
+    """A condition: the record has one of ``codes`` under ``facet``."""
+    return exists().where(
+        and_(
+            terms_t.c.record_id == records_t.c.id,
+            terms_t.c.facet == facet,
+            terms_t.c.code.in_(codes),
+        )
+    )

@@ -1,0 +1,597 @@
+"""Sync: bring every source's items into the store, safely.
+
+For each source the engine runs the connector's ``fetch`` (sources run concurrently, in a
+bounded pool), validates every item (a bad item is skipped and reported, never fatal), lets
+plugins enrich and match records, then writes the source's records, state, HTTP validators
+and ``since`` mark in **one transaction**. Anything that goes wrong with a source (an HTTP
+error, an HTML page where a feed was expected, an exception, a kill) leaves that source's
+stored data exactly as it was; the other sources carry on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+import pydantic
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from rrma_core._http import Validators
+from rrma_core.connectors import Connector, FetchContext, NotModified, SkippedItem, describe_item
+from rrma_core.errors import InvalidRecord, PluginError, RrmaError, problems_of
+from rrma_core.models import Provenance, Record
+from rrma_core.models._base import utcnow
+from rrma_core.storage import Store, StoredRow, url_key
+from rrma_core.vocabularies import use_registry
+
+if TYPE_CHECKING:
+    from rrma_core.config import SourceConfig
+    from rrma_core.workspace import Workspace
+
+__all__ = ["SourceReport", "SyncReport", "run_sync"]
+
+log = logging.getLogger("rrma_core.sync")
+
+Status = Literal["ok", "not-modified", "failed"]
+#: ``progress(source, event, detail)``: event is "start", "fetched" or "done".
+ProgressCallback = Callable[[str, str, "SourceReport | None"], None]
+
+_MAX_SOURCE_ID = 1000
+
+
+@dataclass
+class SourceReport:
+    """What happened to one source during a sync."""
+
+    source: str
+    connector: str
+    status: Status = "ok"
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    skipped: list[SkippedItem] = field(default_factory=list)
+    error: str | None = None
+    started_at: datetime = field(default_factory=utcnow)
+    finished_at: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the source succeeded (a 304 counts as success)."""
+        return self.status != "failed"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able summary."""
+        return {
+            "source": self.source,
+            "connector": self.connector,
+            "status": self.status,
+            "fetched": self.fetched,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "withdrawn": self.withdrawn,
+            "skipped": [{"item": s.item, "reason": s.reason} for s in self.skipped],
+            "error": self.error,
+        }
+
+
+@dataclass
+class SyncReport:
+    """The reports of every source of one sync."""
+
+    sources: list[SourceReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every source succeeded."""
+        return all(s.ok for s in self.sources)
+
+    @property
+    def failed(self) -> list[SourceReport]:
+        """The sources that failed."""
+        return [s for s in self.sources if not s.ok]
+
+    def totals(self) -> dict[str, int]:
+        """Counts added up over the sources."""
+        keys = ("fetched", "new", "updated", "unchanged", "withdrawn")
+        totals = {k: sum(getattr(s, k) for s in self.sources) for k in keys}
+        totals["skipped"] = sum(len(s.skipped) for s in self.sources)
+        totals["failed"] = len(self.failed)
+        return totals
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able summary."""
+        return {
+            "ok": self.ok,
+            "totals": self.totals(),
+            "sources": [s.to_dict() for s in self.sources],
+        }
+
+
+@dataclass
+class _Item:
+    record: Record
+    source_id: str
+    content_hash: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.content_hash:
+            self.content_hash = self.record.content_hash()
+
+
+@dataclass
+class _Fetched:
+    """The outcome of the fetch phase of one source (nothing written yet)."""
+
+    report: SourceReport
+    items: list[_Item] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)
+    validators: dict[str, Validators] = field(default_factory=dict)
+    started: datetime = field(default_factory=utcnow)
+
+
+def _source_id_of(raw: Mapping[str, Any] | Record) -> tuple[dict[str, Any] | Record, str | None]:
+    """Split the engine's keys (``source_id``, ``source_url``) off a yielded item."""
+    if isinstance(raw, Record):
+        first = raw.provenance[0].source_id if raw.provenance else None
+        return raw, first
+    data = dict(raw)
+    source_id = data.pop("source_id", None)
+    data.pop("source_url", None)
+    if source_id is None:
+        provenance = data.get("provenance")
+        if isinstance(provenance, list) and provenance and isinstance(provenance[0], Mapping):
+            source_id = provenance[0].get("source_id")
+    return data, None if source_id is None else str(source_id)
+
+
+class _Runner:
+    def __init__(self, workspace: Workspace, progress: ProgressCallback | None) -> None:
+        self.ws = workspace
+        self.store: Store = workspace.store
+        self.plugins = workspace.plugins
+        self.registry = workspace.vocabularies
+        self.progress = progress or (lambda source, event, report: None)
+        self.match_hook_used = bool(self.plugins.hook.rrma_match_record.get_hookimpls())
+        self.enrich_hook_used = bool(self.plugins.hook.rrma_enrich_record.get_hookimpls())
+        self._write_lock = threading.Lock()
+
+    # --- fetch phase (worker threads) ------------------------------------------------------
+
+    def fetch(self, config: SourceConfig) -> _Fetched:
+        report = SourceReport(source=config.name, connector=config.connector)
+        outcome = _Fetched(report)
+        self.progress(config.name, "start", None)
+        try:
+            with use_registry(self.registry):
+                self._fetch(config, outcome)
+        except NotModified:
+            report.status = "not-modified"
+            outcome.items.clear()
+        except RrmaError as error:
+            report.status, report.error = "failed", str(error)
+        except Exception as error:  # a connector's bug must not sink the sync
+            report.status = "failed"
+            report.error = f"{type(error).__name__}: {error}"
+            log.debug("source %s failed:\n%s", config.name, traceback.format_exc())
+        self.progress(config.name, "fetched", report)
+        return outcome
+
+    def _fetch(self, config: SourceConfig, outcome: _Fetched) -> None:
+        connector_cls = self.plugins.connector(config.connector)
+        options = connector_cls.parse_options(config.name, config.options)
+        connector: Connector[Any] = connector_cls(options)
+        with self.store.engine.connect() as conn:
+            stored = self.store.source_state(conn, config.name, config.connector)
+        ctx = FetchContext(
+            source=config.name,
+            http=self.ws.http,
+            timezone=self.ws.timezone,
+            since=stored.since,
+            state=json.loads(json.dumps(stored.state)),
+            validators={u: Validators.from_dict(v) for u, v in stored.validators.items()},
+        )
+        trust_ids = connector_cls.trust_ids if config.trust_ids is None else config.trust_ids
+        model = connector.record_type
+        seen: dict[str, int] = {}
+        for raw in connector.fetch(ctx):
+            outcome.report.fetched += 1
+            item = self._validate(model, raw, config.name, ctx, trust_ids)
+            if item is None:
+                continue
+            if item.source_id in seen:  # the same item twice in one feed: keep the first
+                ctx.skip(item.source_id, "duplicate of an earlier item in the same fetch")
+                continue
+            seen[item.source_id] = len(outcome.items)
+            outcome.items.append(item)
+        if connector_cls.snapshot and outcome.report.fetched and not outcome.items:
+            raise RrmaError(
+                f"all {outcome.report.fetched} items were invalid; keeping the stored ones "
+                f"(first problem: {ctx.skipped[0] if ctx.skipped else 'unknown'})"
+            )
+        if connector_cls.snapshot and outcome.report.fetched == 0:
+            raise RrmaError(
+                "the source returned no items at all; refusing to treat that as "
+                "'everything was deleted' (check the source)"
+            )
+        outcome.report.skipped = ctx.skipped
+        outcome.state = ctx.state
+        outcome.validators = ctx.validators
+        try:
+            json.dumps(outcome.state)
+        except (TypeError, ValueError) as error:
+            raise RrmaError(f"connector state is not JSON-serialisable: {error}") from None
+
+    def _validate(
+        self,
+        model: type[Record],
+        raw: Mapping[str, Any] | Record,
+        source: str,
+        ctx: FetchContext,
+        trust_ids: bool,
+    ) -> _Item | None:
+        data, source_id = _source_id_of(raw)
+        name = source_id or describe_item(raw)
+        try:
+            if isinstance(data, Record):
+                record = model.model_validate(data.model_dump())
+            else:
+                record = model.parse(data, source=source, item=name)
+        except InvalidRecord as error:
+            ctx.skip(name, "; ".join(str(p) for p in error.problems))
+            return None
+        except pydantic.ValidationError as error:
+            ctx.skip(name, "; ".join(str(p) for p in problems_of(error)))
+            return None
+        if self.enrich_hook_used:
+            enriched = self._enrich(record, source, ctx, name)
+            if enriched is None:
+                return None
+            record = enriched
+        if not trust_ids or not source_id:
+            source_id = "hash:" + record.content_hash()
+        elif len(source_id) > _MAX_SOURCE_ID:
+            source_id = "sha256:" + hashlib.sha256(source_id.encode()).hexdigest()
+        return _Item(record, source_id)
+
+    def _enrich(self, record: Record, source: str, ctx: FetchContext, name: str) -> Record | None:
+        """Merge every plugin's field updates, in plugin order, then validate again."""
+        try:
+            answers = self.plugins.call_each(
+                "rrma_enrich_record", {"record": record, "source": source}
+            )
+        except PluginError as error:
+            ctx.skip(name, str(error))
+            return None
+        updates: dict[str, Any] = {}
+        for _plugin, answer in reversed(answers):  # pluggy calls the last loaded first
+            if answer:
+                updates.update(answer)
+        if not updates:
+            return record
+        try:
+            return type(record).model_validate({**record.model_dump(), **updates})
+        except pydantic.ValidationError as error:
+            problems = "; ".join(str(p) for p in problems_of(error))
+            plugins = ", ".join(plugin for plugin, answer in answers if answer)
+            ctx.skip(name, f"enrichment by plugin {plugins} made it invalid: {problems}")
+            return None
+
+    # --- write phase (one transaction per source) ------------------------------------------
+
+    def write(self, config: SourceConfig, outcome: _Fetched) -> None:
+        report = outcome.report
+        with self._write_lock:
+            for attempt in range(3):
+                try:
+                    self._write(config, outcome)
+                    break
+                except (IntegrityError, OperationalError) as error:
+                    # Another process wrote the same items at the same time: start again.
+                    if attempt == 2:
+                        report.status, report.error = "failed", f"database error: {error.orig}"
+                    report.new = report.updated = report.unchanged = report.withdrawn = 0
+                except DBAPIError as error:
+                    report.status, report.error = "failed", f"database error: {error.orig}"
+                    break
+                except RrmaError as error:
+                    report.status, report.error = "failed", str(error)
+                    break
+                except Exception as error:
+                    report.status, report.error = "failed", f"{type(error).__name__}: {error}"
+                    log.debug("writing %s failed:\n%s", config.name, traceback.format_exc())
+                    break
+            if not report.ok:
+                self._record_failure(config, report)
+        report.finished_at = utcnow()
+        self.progress(config.name, "done", report)
+
+    def _write(self, config: SourceConfig, outcome: _Fetched) -> None:
+        report = outcome.report
+        now = utcnow()
+        connector_cls = self.plugins.connector(config.connector)
+        with self.store.transaction() as conn:
+            state = self.store.source_state(conn, config.name, config.connector)
+            if report.status == "ok":
+                linked = self.store.linked(conn, config.name)
+                keep_ids = connector_cls.keep_ids
+                self._write_items(
+                    conn, config.name, outcome.items, linked, report, now, keep_ids=keep_ids
+                )
+                if connector_cls.snapshot:
+                    self._withdraw_missing(conn, config.name, outcome, linked, now)
+                state.state = outcome.state
+                state.validators = {u: v.to_dict() for u, v in outcome.validators.items()}
+                state.since = outcome.started
+                state.last_success_at = now
+            state.connector = config.connector
+            state.last_run_at = now
+            state.last_status = report.status
+            state.last_error = None
+            self.store.save_source(conn, state)
+            self.store.log_run(conn, _run_row(report, now))
+
+    def _write_items(
+        self,
+        conn: Any,
+        source: str,
+        items: list[_Item],
+        linked: dict[str, tuple[str, str | None]],
+        report: SourceReport,
+        now: datetime,
+        *,
+        keep_ids: bool = False,
+    ) -> None:
+        """Classify the items (unchanged, changed, matched, new) and write them in batches."""
+        changed: dict[str, Record] = {}  # record id -> new version (existing rows)
+        new: dict[str, Record] = {}  # record id -> record (rows to insert)
+        new_links: list[tuple[str, str, str]] = []
+        changed_links: list[tuple[str, str, str]] = []
+        known = [(i, linked[i.source_id]) for i in items if i.source_id in linked]
+        unknown = [i for i in items if i.source_id not in linked]
+        stored = self.store.rows(conn, {rid for _, (rid, _) in known})
+
+        def provenance(item: _Item) -> Provenance:
+            return Provenance(
+                source=source,
+                source_id=item.source_id,
+                url=getattr(item.record, "url", None),
+                fetched_at=now,
+                content_hash=item.content_hash,
+            )
+
+        def base(record_id: str, row: StoredRow | None) -> Record | None:
+            if record_id in changed:
+                return changed[record_id]
+            if row is None:
+                return None
+            return self.ws.model_for(row.record_type).model_validate_json(row.data)
+
+        for item, (record_id, previous_hash) in known:
+            row = stored.get(record_id)
+            if previous_hash == item.content_hash and row is not None and row.withdrawn_at is None:
+                report.unchanged += 1
+                continue
+            merged = _merge(item.record, record_id, provenance(item), base(record_id, row), now)
+            changed[record_id] = merged
+            changed_links.append((item.source_id, record_id, item.content_hash))
+            report.updated += 1
+
+        if unknown:
+            probes = [i.record.model_copy(update={"provenance": [provenance(i)]}) for i in unknown]
+            matches = self._matches(conn, source, probes)
+            planned = {self._new_id(source, i, keep_ids): i for i in unknown}
+            existing = self.store.rows(conn, [*planned, *(m for m in matches if m)])
+            for item, probe, match in zip(unknown, probes, matches, strict=True):
+                if type(item.record).has_natural_id:
+                    record_id = item.record.id  # "alimenterre-2026" whatever the source
+                else:
+                    record_id = match or self._new_id(source, item, keep_ids)
+                row = existing.get(record_id)
+                if record_id in new:  # twice in this batch (a natural id): merge
+                    new[record_id] = _merge(
+                        item.record, record_id, provenance(item), new[record_id], now
+                    )
+                    report.updated += 1
+                elif row is not None or record_id in changed:
+                    changed[record_id] = _merge(
+                        item.record, record_id, provenance(item), base(record_id, row), now
+                    )
+                    report.updated += 1
+                else:
+                    new[record_id] = probe.model_copy(
+                        update={
+                            "id": record_id,
+                            "created_at": now,
+                            "updated_at": now,
+                            "withdrawn_at": None,
+                        }
+                    )
+                    report.new += 1
+                new_links.append((item.source_id, record_id, item.content_hash))
+
+        self.store.write_many(conn, list(new.values()), list(changed.values()))
+        self.store.link_many(conn, source, new_links, changed_links, now)
+
+    @staticmethod
+    def _new_id(source: str, item: _Item, keep_ids: bool) -> str:
+        """The id of a record seen for the first time."""
+        if type(item.record).has_natural_id or (keep_ids and item.record.id):
+            return item.record.id
+        return type(item.record).make_id(source, item.source_id)
+
+    def _matches(self, conn: Any, source: str, probes: list[Record]) -> list[str | None]:
+        """For each new item, the id of the stored record it is, if any (one query in all)."""
+        rows = self.store.candidates(conn, probes, exclude_source=source)
+        if not rows and not self.match_hook_used:
+            return [None] * len(probes)
+        source_ids = self.store.source_ids_of(conn, [r.id for r in rows])
+        by_key: dict[str, list[Record]] = {}
+        by_source_id: dict[str, list[Record]] = {}
+        for row in rows:
+            record = self.ws.model_for(row.record_type).model_validate_json(row.data)
+            key = url_key(getattr(record, "url", None))
+            if key:
+                by_key.setdefault(key, []).append(record)
+            for source_id in source_ids.get(row.id, ()):
+                by_source_id.setdefault(source_id, []).append(record)
+        answers: list[str | None] = []
+        for probe in probes:
+            found: dict[str, Record] = {}
+            key = url_key(getattr(probe, "url", None))
+            for candidate in [
+                *by_key.get(key or "", []),
+                *by_source_id.get(probe.provenance[0].source_id or "", []),
+            ]:
+                if candidate.record_type == probe.record_type:
+                    found.setdefault(candidate.id, candidate)
+            candidates = list(found.values())
+            answer: str | None = None
+            if self.match_hook_used:
+                hooked = self.plugins.hook.rrma_match_record(record=probe, candidates=candidates)
+                answer = str(hooked) if hooked else None
+            if answer is None and candidates:
+                answer = candidates[0].id
+            answers.append(answer)
+        return answers
+
+    def _withdraw_missing(
+        self,
+        conn: Any,
+        source: str,
+        outcome: _Fetched,
+        linked: dict[str, tuple[str, str | None]],
+        now: datetime,
+    ) -> None:
+        present = {item.source_id for item in outcome.items}
+        gone = {sid: rid for sid, (rid, _) in linked.items() if sid not in present}
+        if not gone:
+            return
+        self.store.unlink(conn, source, gone)
+        rows = self.store.rows(conn, set(gone.values()))
+        for record_id, row in rows.items():
+            if row.withdrawn_at is not None or self.store.has_links(conn, record_id):
+                continue
+            model = self.ws.model_for(row.record_type)
+            record = model.model_validate_json(row.data)
+            record = record.model_copy(
+                update={"withdrawn_at": now, "updated_at": max(now, record.created_at)}
+            )
+            self.store.write(conn, record, exists_already=True)
+            outcome.report.withdrawn += 1
+
+    def _record_failure(self, config: SourceConfig, report: SourceReport) -> None:
+        """Note the failure in the source's row and the run history, touching no record."""
+        now = utcnow()
+        try:
+            with self.store.transaction() as conn:
+                state = self.store.source_state(conn, config.name, config.connector)
+                state.last_run_at = now
+                state.last_status = "failed"
+                state.last_error = report.error
+                self.store.save_source(conn, state)
+                self.store.log_run(conn, _run_row(report, now))
+        except Exception as error:  # the report still says what went wrong
+            log.warning("could not record the failure of %s: %s", config.name, error)
+
+    # --- orchestration ---------------------------------------------------------------------
+
+    def run(self, sources: Iterable[SourceConfig]) -> SyncReport:
+        configs = list(sources)
+        report = SyncReport()
+        workers = max(1, min(self.ws.config.workspace.concurrency, len(configs) or 1))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rrma-sync") as pool:
+            futures: dict[Future[_Fetched], SourceConfig] = {
+                pool.submit(self.fetch, c): c for c in configs
+            }
+            outcomes: dict[str, _Fetched] = {}
+            for future in _as_completed(futures):
+                config = futures[future]
+                outcome = future.result()
+                outcomes[config.name] = outcome
+                if outcome.report.status == "failed":
+                    outcome.report.finished_at = utcnow()
+                    self._record_failure(config, outcome.report)
+                    self.progress(config.name, "done", outcome.report)
+                elif outcome.report.status == "not-modified":
+                    # 304: nothing was parsed, and nothing is written, not even bookkeeping.
+                    outcome.report.finished_at = utcnow()
+                    self.progress(config.name, "done", outcome.report)
+                else:
+                    self.write(config, outcome)
+        report.sources = [outcomes[c.name].report for c in configs]
+        return report
+
+
+def _as_completed(futures: Mapping[Future[_Fetched], Any]) -> Iterable[Future[_Fetched]]:
+    from concurrent.futures import as_completed
+
+    return as_completed(futures)
+
+
+def _merge(
+    record: Record, record_id: str, provenance: Provenance, base: Record | None, now: datetime
+) -> Record:
+    """``record``'s content under ``record_id``, keeping ``base``'s other provenances."""
+    others: list[Provenance] = []
+    created = now
+    if base is not None:
+        created = base.created_at
+        others = [
+            p
+            for p in base.provenance
+            if not (p.source == provenance.source and p.source_id == provenance.source_id)
+        ]
+    return record.model_copy(
+        update={
+            "id": record_id,
+            "provenance": [*others, provenance],
+            "created_at": created,
+            "updated_at": max(now, created),
+            "withdrawn_at": None,
+        }
+    )
+
+
+def _run_row(report: SourceReport, now: datetime) -> dict[str, Any]:
+    return {
+        "source": report.source,
+        "started_at": report.started_at,
+        "finished_at": now,
+        "status": report.status,
+        "fetched": report.fetched,
+        "new": report.new,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "withdrawn": report.withdrawn,
+        "skipped": len(report.skipped),
+        "error": report.error,
+    }
+
+
+def run_sync(
+    workspace: Workspace,
+    sources: Iterable[SourceConfig],
+    *,
+    progress: ProgressCallback | None = None,
+) -> SyncReport:
+    """Sync ``sources`` into ``workspace``'s store and return the report.
+
+    Prefer [`Workspace.sync`][rrma_core.Workspace.sync], which picks the sources and calls
+    the ``rrma_sync_finished`` hook.
+    """
+    started = time.monotonic()
+    report = _Runner(workspace, progress).run(sources)
+    log.info("sync of %d sources took %.2fs", len(report.sources), time.monotonic() - started)
+    return report
