@@ -789,11 +789,6 @@ def test_hook_rrma_cli_commands_adds_a_command_that_runs(tmp_path: Path) -> None
     assert result.output == "Bonjour RESACOOP !\n"
 
 
-@pytest.mark.xfail(
-    reason="cli._Group.get_command runs before the group's callback has stored --plugins-dir "
-    "and --workspace in CliState (click resolves the command first): read ctx.params there",
-    strict=True,
-)
 def test_hook_rrma_cli_commands_through_the_rrma_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1001,11 +996,6 @@ def test_plugins_import_hookimpl_from_the_package_root() -> None:
 PUBLIC_PLUGIN_API = ["Plugins", "PluginWarning", "load_plugins"]
 
 
-@pytest.mark.xfail(
-    not all(hasattr(rrma_core, name) for name in PUBLIC_PLUGIN_API),
-    reason="rrma_core does not export Plugins, PluginWarning and load_plugins yet",
-    strict=True,
-)
 def test_the_plugin_api_the_guide_uses_is_exported() -> None:
     import rrma_core._plugins as implementation
 
@@ -1080,10 +1070,7 @@ def example_plugins() -> dict[str, str]:
 @pytest.fixture
 def guide_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A workspace-like folder holding the guide's example plugins in ``plugins/``; the cwd."""
-    import rrma_core._plugins as implementation
 
-    for name in PUBLIC_PLUGIN_API:  # until rrma_core exports them (see the xfail test above)
-        monkeypatch.setattr(rrma_core, name, getattr(implementation, name), raising=False)
     for filename, code in example_plugins().items():
         write_plugin(tmp_path / "plugins", filename.removesuffix(".py"), code)
     monkeypatch.chdir(tmp_path)

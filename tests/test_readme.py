@@ -21,6 +21,7 @@ def test_the_python_tour_runs_and_says_what_it_shows(capsys: object) -> None:
     assert actor.sectors == ["eau", "ecsi"]  # type: ignore[attr-defined]
     assert actor.sdgs == [6]  # type: ignore[attr-defined]
     out = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert "['Projection-débat « Nourrir »']\n[]\n" in out
     assert "SIRET 12345678901234 fails its check digit" in out
     assert "source 'annuaire'" in out
     assert "item 'ligne 12'" in out

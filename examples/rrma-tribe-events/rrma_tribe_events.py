@@ -33,8 +33,22 @@ class TribeEvents(Connector[TribeOptions]):
                     "title": item["title"],
                     "description": item.get("description") or None,
                     "url": item.get("url"),
-                    "occurrences": [{"start": _aware(item["start_date"], tz), "end": _aware(item.get("end_date"), tz)}],
-                    "venue": {"name": venue.get("venue"), "address": {"street": venue.get("address"), "postal_code": venue.get("zip"), "city": venue.get("city")}} if venue else None,
+                    "occurrences": [
+                        {
+                            "start": _aware(item["start_date"], tz),
+                            "end": _aware(item.get("end_date"), tz),
+                        }
+                    ],
+                    "venue": {
+                        "name": venue.get("venue"),
+                        "address": {
+                            "street": venue.get("address"),
+                            "postal_code": venue.get("zip"),
+                            "city": venue.get("city"),
+                        },
+                    }
+                    if venue
+                    else None,
                     "keywords": [c["name"] for c in item.get("categories", [])],
                     "campaign_edition": self.options.campaign_edition,
                 }

@@ -26,12 +26,23 @@ if TYPE_CHECKING:
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
 
-#: The project name that binds hook markers, entry points and plugins together.
 PROJECT = "rrma"
+"""The project name that binds hook markers, entry points and plugins together."""
 
 hookspec = pluggy.HookspecMarker(PROJECT)
-#: Decorate a plugin's hook functions with this: ``from rrma_core import hookimpl``.
 hookimpl = pluggy.HookimplMarker(PROJECT)
+"""Decorate a plugin's hook functions with this: ``from rrma_core import hookimpl``.
+
+Example:
+    ```python
+    from rrma_core import hookimpl
+
+
+    @hookimpl
+    def rrma_enrich_record(record):
+        return None
+    ```
+"""
 
 
 @hookspec

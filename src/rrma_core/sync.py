@@ -30,7 +30,7 @@ from rrma_core.connectors import Connector, FetchContext, NotModified, SkippedIt
 from rrma_core.errors import InvalidRecord, PluginError, RrmaError, problems_of
 from rrma_core.models import Provenance, Record
 from rrma_core.models._base import utcnow
-from rrma_core.storage import Store, StoredRow, url_key
+from rrma_core.storage import SourceState, Store, StoredRow, url_key
 from rrma_core.vocabularies import use_registry
 
 if TYPE_CHECKING:
@@ -166,6 +166,7 @@ class _Runner:
         self.match_hook_used = bool(self.plugins.hook.rrma_match_record.get_hookimpls())
         self.enrich_hook_used = bool(self.plugins.hook.rrma_enrich_record.get_hookimpls())
         self._write_lock = threading.Lock()
+        self.states: dict[str, SourceState] = {}
 
     # --- fetch phase (worker threads) ------------------------------------------------------
 
@@ -192,8 +193,7 @@ class _Runner:
         connector_cls = self.plugins.connector(config.connector)
         options = connector_cls.parse_options(config.name, config.options)
         connector: Connector[Any] = connector_cls(options)
-        with self.store.engine.connect() as conn:
-            stored = self.store.source_state(conn, config.name, config.connector)
+        stored = self.states.get(config.name) or SourceState(config.name, config.connector)
         ctx = FetchContext(
             source=config.name,
             http=self.ws.http,
@@ -421,7 +421,9 @@ class _Runner:
                     report.new += 1
                 new_links.append((item.source_id, record_id, item.content_hash))
 
-        self.store.write_many(conn, list(new.values()), list(changed.values()))
+        by_source_id = {i.source_id: i.content_hash for i in items}
+        hashes = {rid: by_source_id[sid] for sid, rid, _ in [*new_links, *changed_links]}
+        self.store.write_many(conn, list(new.values()), list(changed.values()), hashes=hashes)
         self.store.link_many(conn, source, new_links, changed_links, now)
 
     @staticmethod
@@ -510,6 +512,8 @@ class _Runner:
     def run(self, sources: Iterable[SourceConfig]) -> SyncReport:
         configs = list(sources)
         report = SyncReport()
+        # Every source's state in one query, before the fetches start.
+        self.states = {state.name: state for state in self.store.sources()}
         workers = max(1, min(self.ws.config.workspace.concurrency, len(configs) or 1))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rrma-sync") as pool:
             futures: dict[Future[_Fetched], SourceConfig] = {

@@ -60,6 +60,8 @@ def sample_text(name: str, today: date | None = None) -> str:
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
+    disable_nagle_algorithm = True  # no 40 ms delayed-ACK stall between headers and body
+
     def __init__(self, *args: Any, today: date | None, **kwargs: Any) -> None:
         self.today = today
         super().__init__(*args, **kwargs)

@@ -76,7 +76,6 @@ __all__ = [
     "personal_fields",
 ]
 
-#: Every top-level record model, by its class name.
 MODELS: dict[str, type[Record]] = {
     model.__name__: model
     for model in (
@@ -93,6 +92,7 @@ MODELS: dict[str, type[Record]] = {
         Programme,
     )
 }
+"""Every top-level record model, by its class name (``MODELS["Event"] is Event``)."""
 
 
 def get_model(name: str) -> type[Record]:

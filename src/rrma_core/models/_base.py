@@ -54,8 +54,8 @@ __all__ = [
     "utcnow",
 ]
 
-#: The JSON Schema mark of a field that holds personal data (GDPR).
 PERSONAL_DATA = "x-personal-data"
+"""The JSON Schema mark of a field that holds personal data (GDPR): ``"x-personal-data": true``."""
 
 
 def utcnow() -> datetime:

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from enum import Enum
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -86,7 +87,7 @@ def _place(place: Place | None) -> dict[str, Any]:
 
 
 def _terms(facet: str, values: Iterable[Any]) -> set[tuple[str, str]]:
-    return {(facet, str(getattr(v, "value", v))[:200]) for v in values if v is not None}
+    return {(facet, (v.value if isinstance(v, Enum) else str(v))[:200]) for v in values}
 
 
 def _names(facet: str, refs: Iterable[Any]) -> set[tuple[str, str]]:

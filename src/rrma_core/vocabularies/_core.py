@@ -22,8 +22,8 @@ __all__ = [
     "use_registry",
 ]
 
-#: The languages every built-in label exists in. French comes first: it is the default.
 LANGUAGES: tuple[str, ...] = ("fr", "en")
+"""The languages every built-in label exists in. French comes first: it is the default."""
 
 
 def fold(text: str) -> str:
