@@ -36,4 +36,5 @@ def test_ci_runs_the_readme_commands() -> None:
     assert '.[test]"' in install_test
     assert "-m pytest" in install_test
     # CI runs both blocks as written (see readme_command in .ci/run), not a copy of them.
-    assert 'readme_command 0' in ci and 'readme_command 1' in ci
+    assert "readme_command 0" in ci
+    assert "readme_command 1" in ci

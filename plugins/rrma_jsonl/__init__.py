@@ -62,13 +62,20 @@ class JsonLinesConnector(Connector[JsonLinesOptions]):
     def __init__(self, options: JsonLinesOptions) -> None:
         super().__init__(options)
         self.record_type = get_model(options.model)  # type: ignore[misc]
+        self.snapshot = options.snapshot  # type: ignore[misc]
 
     def fetch(self, ctx: FetchContext) -> Iterator[Mapping[str, Any]]:
         response = ctx.get(self.options.url)
         text = response.text()
         if text.lstrip().startswith("<"):
             raise RrmaError(f"{response.url} returned an HTML or XML page, not JSON Lines")
-        for number, line in enumerate(text.splitlines(), start=1):
+        lines = text.splitlines()
+        if lines and not text.endswith("\n") and not _parses(lines[-1]):
+            # A complete file ends its last line; one cut in the middle of it was truncated.
+            raise RrmaError(
+                f"{response.url} ends in the middle of line {len(lines)}: truncated download"
+            )
+        for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             if len(line) > _MAX_LINE:
@@ -90,8 +97,17 @@ class JsonLinesConnector(Connector[JsonLinesOptions]):
             source_id = item.pop("source_id", None) or item.get("id")
             for key in ("provenance", "created_at", "updated_at", "withdrawn_at"):
                 item.pop(key, None)
-            item["source_id"] = source_id or f"line-{number}"
+            if source_id:
+                item["source_id"] = source_id  # else the engine identifies it by its content
             yield item
+
+
+def _parses(line: str) -> bool:
+    try:
+        json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return True
 
 
 @hookimpl

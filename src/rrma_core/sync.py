@@ -124,6 +124,7 @@ class _Item:
     record: Record
     source_id: str
     content_hash: str = ""
+    given_id: bool = False
 
     def __post_init__(self) -> None:
         if not self.content_hash:
@@ -139,6 +140,8 @@ class _Fetched:
     state: dict[str, Any] = field(default_factory=dict)
     validators: dict[str, Validators] = field(default_factory=dict)
     started: datetime = field(default_factory=utcnow)
+    snapshot: bool = False
+    keep_ids: bool = False
 
 
 def _source_id_of(raw: Mapping[str, Any] | Record) -> tuple[dict[str, Any] | Record, str | None]:
@@ -215,12 +218,15 @@ class _Runner:
                 continue
             seen[item.source_id] = len(outcome.items)
             outcome.items.append(item)
-        if connector_cls.snapshot and outcome.report.fetched and not outcome.items:
+        # An instance may decide from its options (the jsonl connector's ``snapshot``).
+        outcome.snapshot = bool(connector.snapshot)
+        outcome.keep_ids = bool(connector.keep_ids)
+        if outcome.snapshot and outcome.report.fetched and not outcome.items:
             raise RrmaError(
                 f"all {outcome.report.fetched} items were invalid; keeping the stored ones "
                 f"(first problem: {ctx.skipped[0] if ctx.skipped else 'unknown'})"
             )
-        if connector_cls.snapshot and outcome.report.fetched == 0:
+        if outcome.snapshot and outcome.report.fetched == 0:
             raise RrmaError(
                 "the source returned no items at all; refusing to treat that as "
                 "'everything was deleted' (check the source)"
@@ -259,11 +265,12 @@ class _Runner:
             if enriched is None:
                 return None
             record = enriched
+        given_id = bool(data.id if isinstance(data, Record) else data.get("id"))
         if not trust_ids or not source_id:
             source_id = "hash:" + record.content_hash()
         elif len(source_id) > _MAX_SOURCE_ID:
             source_id = "sha256:" + hashlib.sha256(source_id.encode()).hexdigest()
-        return _Item(record, source_id)
+        return _Item(record, source_id, given_id=given_id)
 
     def _enrich(self, record: Record, source: str, ctx: FetchContext, name: str) -> Record | None:
         """Merge every plugin's field updates, in plugin order, then validate again."""
@@ -313,6 +320,8 @@ class _Runner:
                     log.debug("writing %s failed:\n%s", config.name, traceback.format_exc())
                     break
             if not report.ok:
+                # The transaction was rolled back: nothing was new, updated or withdrawn.
+                report.new = report.updated = report.unchanged = report.withdrawn = 0
                 self._record_failure(config, report)
         report.finished_at = utcnow()
         self.progress(config.name, "done", report)
@@ -320,16 +329,14 @@ class _Runner:
     def _write(self, config: SourceConfig, outcome: _Fetched) -> None:
         report = outcome.report
         now = utcnow()
-        connector_cls = self.plugins.connector(config.connector)
         with self.store.transaction() as conn:
             state = self.store.source_state(conn, config.name, config.connector)
             if report.status == "ok":
                 linked = self.store.linked(conn, config.name)
-                keep_ids = connector_cls.keep_ids
                 self._write_items(
-                    conn, config.name, outcome.items, linked, report, now, keep_ids=keep_ids
+                    conn, config.name, outcome.items, linked, report, now, keep_ids=outcome.keep_ids
                 )
-                if connector_cls.snapshot:
+                if outcome.snapshot:
                     self._withdraw_missing(conn, config.name, outcome, linked, now)
                 state.state = outcome.state
                 state.validators = {u: v.to_dict() for u, v in outcome.validators.items()}
@@ -380,7 +387,9 @@ class _Runner:
 
         for item, (record_id, previous_hash) in known:
             row = stored.get(record_id)
-            if previous_hash == item.content_hash and row is not None and row.withdrawn_at is None:
+            # Unchanged: left as stored, withdrawn by hand included (a snapshot withdrawal
+            # unlinks the item, so it does not come this way when it reappears).
+            if previous_hash == item.content_hash and row is not None:
                 report.unchanged += 1
                 continue
             merged = _merge(item.record, record_id, provenance(item), base(record_id, row), now)
@@ -394,11 +403,23 @@ class _Runner:
             planned = {self._new_id(source, i, keep_ids): i for i in unknown}
             existing = self.store.rows(conn, [*planned, *(m for m in matches if m)])
             for item, probe, match in zip(unknown, probes, matches, strict=True):
-                if type(item.record).has_natural_id:
-                    record_id = item.record.id  # "alimenterre-2026" whatever the source
-                else:
-                    record_id = match or self._new_id(source, item, keep_ids)
+                record_id = match or self._new_id(source, item, keep_ids)
                 row = existing.get(record_id)
+                if (
+                    row is not None
+                    and not match
+                    and not type(item.record).has_natural_id
+                    and not _delivered_by(row, source, item.source_id)
+                ):
+                    # A kept id that another source (or a hand-entered record) already
+                    # holds: this item is not that record. (One this source delivered
+                    # before, withdrawn since, is: it comes back.)
+                    record_id = type(item.record).make_id(source, item.source_id)
+                    row = self.store.rows(conn, [record_id]).get(record_id)
+                if row is not None and row.record_type != item.record.record_type:
+                    # Never let a record of one type overwrite another type's.
+                    record_id = type(item.record).make_id(source, item.source_id)
+                    row = self.store.rows(conn, [record_id]).get(record_id)
                 if record_id in new:  # twice in this batch (a natural id): merge
                     new[record_id] = _merge(
                         item.record, record_id, provenance(item), new[record_id], now
@@ -429,42 +450,55 @@ class _Runner:
     @staticmethod
     def _new_id(source: str, item: _Item, keep_ids: bool) -> str:
         """The id of a record seen for the first time."""
-        if type(item.record).has_natural_id or (keep_ids and item.record.id):
+        if type(item.record).has_natural_id or (keep_ids and item.given_id):
             return item.record.id
         return type(item.record).make_id(source, item.source_id)
 
     def _matches(self, conn: Any, source: str, probes: list[Record]) -> list[str | None]:
         """For each new item, the id of the stored record it is, if any (one query in all)."""
-        rows = self.store.candidates(conn, probes, exclude_source=source)
+        rows = self.store.candidates(
+            conn, probes, exclude_source=source, titles=self.match_hook_used
+        )
         if not rows and not self.match_hook_used:
             return [None] * len(probes)
         source_ids = self.store.source_ids_of(conn, [r.id for r in rows])
         by_key: dict[str, list[Record]] = {}
         by_source_id: dict[str, list[Record]] = {}
+        by_title: dict[str, list[Record]] = {}
         for row in rows:
             record = self.ws.model_for(row.record_type).model_validate_json(row.data)
             key = url_key(getattr(record, "url", None))
             if key:
                 by_key.setdefault(key, []).append(record)
+            title = _title(record)
+            if title:
+                by_title.setdefault(title, []).append(record)
             for source_id in source_ids.get(row.id, ()):
                 by_source_id.setdefault(source_id, []).append(record)
         answers: list[str | None] = []
         for probe in probes:
             found: dict[str, Record] = {}
             key = url_key(getattr(probe, "url", None))
+            source_id = probe.provenance[0].source_id or ""
             for candidate in [
                 *by_key.get(key or "", []),
-                *by_source_id.get(probe.provenance[0].source_id or "", []),
+                *(by_source_id.get(source_id, []) if _global_id(source_id) else []),
             ]:
                 if candidate.record_type == probe.record_type:
                     found.setdefault(candidate.id, candidate)
-            candidates = list(found.values())
+            sure = list(found.values())
             answer: str | None = None
             if self.match_hook_used:
-                hooked = self.plugins.hook.rrma_match_record(record=probe, candidates=candidates)
+                title = _title(probe)
+                for candidate in by_title.get(title, []) if title else []:
+                    if candidate.record_type == probe.record_type:
+                        found.setdefault(candidate.id, candidate)
+                hooked = self.plugins.hook.rrma_match_record(
+                    record=probe, candidates=list(found.values())
+                )
                 answer = str(hooked) if hooked else None
-            if answer is None and candidates:
-                answer = candidates[0].id
+            if answer is None and sure:
+                answer = sure[0].id
             answers.append(answer)
         return answers
 
@@ -542,6 +576,25 @@ def _as_completed(futures: Mapping[Future[_Fetched], Any]) -> Iterable[Future[_F
     from concurrent.futures import as_completed
 
     return as_completed(futures)
+
+
+def _delivered_by(row: StoredRow, source: str, source_id: str) -> bool:
+    """Whether the stored record came from item ``source_id`` of ``source``."""
+    provenance = json.loads(row.data).get("provenance") or []
+    return any(p.get("source") == source and p.get("source_id") == source_id for p in provenance)
+
+
+def _global_id(source_id: str) -> bool:
+    """Whether a source id names the item beyond its source (an iCalendar UID such as
+    ``2026-11-20-42@agenda.example.org``, a URL or a URN), so that two sources giving it
+    mean the same item. Plain ids ("1", "42") are only unique within their source."""
+    return "@" in source_id or source_id.startswith(("http://", "https://", "urn:", "tag:"))
+
+
+def _title(record: Record) -> str | None:
+    """The record's title (or name) as indexed, to find same-title candidates."""
+    value = getattr(record, "title", None) or getattr(record, "name", None)
+    return str(value)[:1000] if value is not None else None
 
 
 def _merge(

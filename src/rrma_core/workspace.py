@@ -428,7 +428,10 @@ class Workspace:
         q.sql.where_campaign(campaign)
         q.sql.where_column("category", kind)
         q.names("organiser", organiser)
-        q.sql.order_by("start_at")
+        if upcoming:
+            q.sql.order_by_next_occurrence()
+        else:
+            q.sql.order_by("start_at")
         return q.all(limit=limit)
 
     def calls(

@@ -11,6 +11,7 @@ import click
 
 from rrma_core import __version__
 from rrma_core.cli._demo import demo
+from rrma_core.cli._jsonl import export, import_
 from rrma_core.cli._plugins import add_plugin_commands, plugins_command
 from rrma_core.cli._records import RECORD_COMMANDS
 from rrma_core.cli._schema import schema
@@ -96,6 +97,8 @@ for _command in (
     sources,
     sync,
     *RECORD_COMMANDS,
+    export,
+    import_,
     plugins_command,
     schema,
     vocab,

@@ -98,9 +98,11 @@ def _emit(
     if not rows:
         click.echo("No records match.", err=True)
         return
-    table = Table(*rows[0].keys())
+    # People read titles, not ids: the table leaves the id out (json and csv keep it).
+    columns = [c for c in rows[0] if c != "id"]
+    table = Table(*columns)
     for values in rows:
-        table.add_row(*values.values())
+        table.add_row(*(values[c] for c in columns))
     console().print(table)
     click.echo(f"{len(rows)} records", err=True)
 

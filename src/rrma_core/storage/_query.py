@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 
 from rrma_core.models._base import utcnow
 from rrma_core.storage._store import occurrences_t, records_t, row_columns, term_filter
@@ -68,7 +68,17 @@ class RecordQuery:
         values = _many(value)
         if values:
             column = records_t.c.campaign_edition
-            self.conditions.append(or_(*[or_(column == v, column.like(f"{v}-%")) for v in values]))
+            # "alimenterre" means every edition: alimenterre-2026, alimenterre-2026-84
+            # (not another campaign whose code starts the same: alimenterre-jeunes-2026).
+            conditions = []
+            for value in values:
+                escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                conditions += [
+                    column == value,
+                    column.like(f"{escaped}-____", escape="\\"),
+                    column.like(f"{escaped}-____-%", escape="\\"),
+                ]
+            self.conditions.append(or_(*conditions))
         return self
 
     def where_upcoming(self, now: datetime | None = None) -> RecordQuery:
@@ -118,6 +128,18 @@ class RecordQuery:
             )
         else:
             self.conditions.append(or_(records_t.c.start_at.is_(None), records_t.c.start_at < last))
+        return self
+
+    def order_by_next_occurrence(self, now: datetime | None = None) -> RecordQuery:
+        """Sort events by their next occurrence not over at ``now`` (a recurring event that
+        began years ago comes by its next date, not its first)."""
+        now = now or utcnow()
+        next_start = (
+            select(func.min(occurrences_t.c.start_at))
+            .where(occurrences_t.c.record_id == records_t.c.id, occurrences_t.c.end_at > now)
+            .scalar_subquery()
+        )
+        self.order.extend([next_start.is_(None), next_start])
         return self
 
     def order_by(self, *columns: str) -> RecordQuery:

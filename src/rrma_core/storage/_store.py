@@ -157,10 +157,14 @@ class Store:
                 cursor.close()
 
             @event.listens_for(engine, "begin")
-            def _begin_immediate(connection: Connection) -> None:
-                # Take the write lock at the start: two writers then queue on busy_timeout
-                # instead of failing with "database is locked" when upgrading a read lock.
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            def _begin(connection: Connection) -> None:
+                # A write transaction takes the write lock at once: two writers then queue
+                # on busy_timeout instead of failing with "database is locked" when one
+                # upgrades its read lock. Reads stay deferred, so they never block writers.
+                if connection.get_execution_options().get("rrma_write"):
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                else:
+                    connection.exec_driver_sql("BEGIN")
 
         else:
             engine = create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=5)
@@ -196,7 +200,10 @@ class Store:
         Raises:
             StorageError: when the database was made by a newer rrma_core.
         """
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
+            if not self.is_sqlite:
+                # Two processes opening a new shared database at once: one creates it.
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7262001)")
             if not inspect(conn).has_table("rrma_meta"):
                 metadata.create_all(conn)
                 conn.execute(insert(meta_t).values(key="schema_version", value=str(SCHEMA_VERSION)))
@@ -219,9 +226,11 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """A connection in a transaction: committed at the end, rolled back on any error."""
-        with self.engine.begin() as conn:
-            yield conn
+        """A connection in a write transaction: committed at the end, rolled back on error."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(rrma_write=True)
+            with conn.begin():
+                yield conn
 
     # --- sources ---------------------------------------------------------------------------
 
@@ -310,12 +319,18 @@ class Store:
         return found
 
     def candidates(
-        self, conn: Connection, records: Sequence[Record], *, exclude_source: str
+        self,
+        conn: Connection,
+        records: Sequence[Record],
+        *,
+        exclude_source: str,
+        titles: bool = False,
     ) -> list[StoredRow]:
         """Stored records that may be one of ``records`` coming from another source.
 
         They have the same type and share a canonical URL, or one of the records' source
-        ids in another source. One query for the whole batch.
+        ids in another source, or (with ``titles``) their title. A few queries for the
+        whole batch.
         """
         if not records:
             return []
@@ -333,6 +348,9 @@ class Store:
             )
             for chunk in _chunks(source_ids)
         ]
+        if titles:
+            wanted = sorted({str(t)[:1000] for r in records if (t := _record_title(r))})
+            conditions += [records_t.c.title.in_(chunk) for chunk in _chunks(wanted)]
         for condition in conditions:
             query = (
                 select(*row_columns())
@@ -516,6 +534,10 @@ class Store:
             query = query.where(records_t.c.withdrawn_at.is_(None))
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar() or 0)
+
+
+def _record_title(record: Record) -> object:
+    return getattr(record, "title", None) or getattr(record, "name", None)
 
 
 _COMPILED: dict[tuple[str, str, tuple[str, ...]], tuple[str, tuple[str, ...] | None]] = {}
