@@ -21,17 +21,19 @@ and is kept as the record's id, so that references between published records
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, Any, ClassVar
 
 from pydantic import Field, field_validator
 
 from rrma_core import get_model, hookimpl
 from rrma_core.connectors import Connector, FetchContext, Options
-from rrma_core.errors import RrmaError
+from rrma_core.errors import RrmaError, UnknownModel
+from rrma_core.exporters import ExportContext, Exporter
 from rrma_core.models import Event, Record
+from rrma_core.workspace import jsonl_line
 
-__all__ = ["JsonLinesConnector"]
+__all__ = ["JsonLinesConnector", "JsonLinesExporter"]
 
 _MAX_LINE = 1_000_000
 
@@ -46,7 +48,10 @@ class JsonLinesOptions(Options):
     @field_validator("model")
     @classmethod
     def _known_model(cls, value: str) -> str:
-        get_model(value)  # raises UnknownModel, listing the models
+        try:
+            get_model(value)
+        except UnknownModel as error:  # a ValueError, so that pydantic names the key
+            raise ValueError(str(error)) from None
         return value
 
 
@@ -110,7 +115,29 @@ def _parses(line: str) -> bool:
     return True
 
 
+class JsonLinesExporter(Exporter[Options]):
+    """Writes records as JSON Lines, one ``{"type": ..., "record": {...}}`` per line: what
+    the ``jsonl`` connector and ``rrma import`` read back."""
+
+    name: ClassVar[str] = "jsonl"
+    media_type: ClassVar[str] = "application/x-ndjson"
+    extension: ClassVar[str] = ".jsonl"
+
+    def export(self, records: Iterable[Record], out: IO[bytes], ctx: ExportContext) -> int:
+        count = 0
+        for record in records:
+            out.write(jsonl_line(record).encode("utf-8"))
+            count += 1
+        return count
+
+
 @hookimpl
 def rrma_connectors() -> list[type[Connector[Any]]]:
     """The ``jsonl`` connector."""
     return [JsonLinesConnector]
+
+
+@hookimpl
+def rrma_exporters() -> list[type[Exporter[Any]]]:
+    """The ``jsonl`` exporter."""
+    return [JsonLinesExporter]

@@ -42,18 +42,20 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from rrma_core._http import Response, SafeSession, Validators
 from rrma_core.errors import RrmaError
-from rrma_core.models import Record
+from rrma_core.models import Actor, Record
 
 __all__ = [
+    "ActorLookup",
     "Connector",
     "FetchContext",
     "NotModified",
@@ -89,6 +91,16 @@ class SkippedItem:
         return f"{self.item}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class ActorLookup:
+    """What [`FetchContext.find_actor`][rrma_core.connectors.FetchContext.find_actor] looks for."""
+
+    siret: str | None = None
+    siren: str | None = None
+    rna: str | None = None
+    name: str | None = None
+
+
 @dataclass
 class FetchContext:
     """What a connector's ``fetch`` receives.
@@ -100,6 +112,7 @@ class FetchContext:
         state: A JSON-serialisable dict the connector may read and change; it is saved only
             when the sync of this source succeeds, in the same transaction as the records.
         timezone: The workspace's time zone, for dates a source gives without one.
+        root: The workspace folder: a relative ``path`` option is relative to it.
         http: The safe HTTP session (timeouts, size caps, retries, no private addresses in
             untrusted URLs). Use [`get`][rrma_core.connectors.FetchContext.get] for the
             conditional requests the engine remembers.
@@ -113,8 +126,18 @@ class FetchContext:
     validators: dict[str, Validators] = field(default_factory=dict)
     skipped: list[SkippedItem] = field(default_factory=list)
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("rrma_core.sync"))
+    root: Path | None = None
+    removed: list[str] = field(default_factory=list)
+    actor_finder: Callable[[ActorLookup], Actor | None] | None = None
 
-    def get(self, url: str, *, conditional: bool = True, trusted: bool = True) -> Response:
+    def get(
+        self,
+        url: str,
+        *,
+        conditional: bool = True,
+        trusted: bool = True,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
         """Fetch ``url`` through the safe session.
 
         With ``conditional`` (the default), the validators (ETag, Last-Modified) stored from
@@ -127,14 +150,48 @@ class FetchContext:
             conditional: Send the stored validators and stop on ``304``.
             trusted: ``False`` for URLs found inside fetched data: private and loopback
                 addresses are then refused unless the workspace allows them.
+            headers: Extra request headers (an API key...): never logged by the session.
         """
         sent = self.validators.get(url) if conditional else None
-        response = self.http.get(url, validators=sent, trusted=trusted)
+        response = self.http.get(url, validators=sent, trusted=trusted, headers=headers)
         if response.not_modified:
             raise NotModified(f"{url} has not changed since the last sync")
         if conditional and not response.validators.empty:
             self.validators[url] = response.validators
         return response
+
+    def path(self, value: str | Path) -> Path:
+        """A file named in the options: absolute, or relative to the workspace folder."""
+        path = Path(value).expanduser()
+        if not path.is_absolute() and self.root is not None:
+            path = self.root / path
+        return path
+
+    def find_actor(
+        self,
+        *,
+        siret: str | None = None,
+        siren: str | None = None,
+        rna: str | None = None,
+        name: str | None = None,
+    ) -> Actor | None:
+        """A stored actor with this SIRET, SIREN or RNA number, else with this name.
+
+        Names are compared without case, accents or punctuation. Returns ``None`` when
+        nothing matches (or outside a sync). A connector may then yield a new
+        [`Actor`][rrma_core.models.Actor] record alongside its own items.
+        """
+        if self.actor_finder is None:
+            return None
+        return self.actor_finder(ActorLookup(siret=siret, siren=siren, rna=rna, name=name))
+
+    def remove(self, source_id: str) -> None:
+        """Say that item ``source_id`` was removed from the source (an API's deleted items).
+
+        Its record is withdrawn (never deleted) when this sync succeeds, unless another
+        source still delivers it; if the item comes back later, so does the record.
+        """
+        self.removed.append(str(source_id))
 
     def skip(self, item: Any, reason: str) -> None:
         """Leave ``item`` out, with the reason shown in the sync report.
@@ -194,7 +251,11 @@ class Connector(Generic[OptionsT]):
         self.options = options
 
     def fetch(self, ctx: FetchContext) -> Iterator[Mapping[str, Any] | Record]:
-        """Yield the source's items, as dicts for ``record_type`` or as records."""
+        """Yield the source's items, as dicts for ``record_type`` or as records.
+
+        A record of another model (say, an [`Actor`][rrma_core.models.Actor] for an
+        organiser the connector found no stored actor for) is stored as that model.
+        """
         raise NotImplementedError(f"connector {self.name!r} does not implement fetch()")
 
     @classmethod

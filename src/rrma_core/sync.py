@@ -26,11 +26,19 @@ import pydantic
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from rrma_core._http import Validators
-from rrma_core.connectors import Connector, FetchContext, NotModified, SkippedItem, describe_item
+from rrma_core.connectors import (
+    ActorLookup,
+    Connector,
+    FetchContext,
+    NotModified,
+    SkippedItem,
+    describe_item,
+)
 from rrma_core.errors import InvalidRecord, PluginError, RrmaError, problems_of
-from rrma_core.models import Provenance, Record
+from rrma_core.models import Actor, Provenance, Record
 from rrma_core.models._base import utcnow
-from rrma_core.storage import SourceState, Store, StoredRow, url_key
+from rrma_core.storage import RecordQuery, SourceState, Store, StoredRow, url_key
+from rrma_core.storage._index import fold_name
 from rrma_core.vocabularies import use_registry
 
 if TYPE_CHECKING:
@@ -142,6 +150,7 @@ class _Fetched:
     started: datetime = field(default_factory=utcnow)
     snapshot: bool = False
     keep_ids: bool = False
+    removed: list[str] = field(default_factory=list)
 
 
 def _source_id_of(raw: Mapping[str, Any] | Record) -> tuple[dict[str, Any] | Record, str | None]:
@@ -204,6 +213,8 @@ class _Runner:
             since=stored.since,
             state=json.loads(json.dumps(stored.state)),
             validators={u: Validators.from_dict(v) for u, v in stored.validators.items()},
+            root=self.ws.root,
+            actor_finder=self._find_actor,
         )
         trust_ids = connector_cls.trust_ids if config.trust_ids is None else config.trust_ids
         model = connector.record_type
@@ -232,6 +243,7 @@ class _Runner:
                 "'everything was deleted' (check the source)"
             )
         outcome.report.skipped = ctx.skipped
+        outcome.removed = list(ctx.removed)
         outcome.state = ctx.state
         outcome.validators = ctx.validators
         try:
@@ -250,8 +262,8 @@ class _Runner:
         data, source_id = _source_id_of(raw)
         name = source_id or describe_item(raw)
         try:
-            if isinstance(data, Record):
-                record = model.model_validate(data.model_dump())
+            if isinstance(data, Record):  # a record of its own model (an organiser's Actor...)
+                record = type(data).model_validate(data.model_dump())
             else:
                 record = model.parse(data, source=source, item=name)
         except InvalidRecord as error:
@@ -271,6 +283,25 @@ class _Runner:
         elif len(source_id) > _MAX_SOURCE_ID:
             source_id = "sha256:" + hashlib.sha256(source_id.encode()).hexdigest()
         return _Item(record, source_id, given_id=given_id)
+
+    def _find_actor(self, lookup: ActorLookup) -> Actor | None:
+        """The stored actor a connector's organiser is, by identifier then by name."""
+        query = RecordQuery("actor", self.ws.timezone)
+        for facet, value in (("siret", lookup.siret), ("siren", lookup.siren), ("rna", lookup.rna)):
+            if value:
+                cleaned = "".join(value.split()).upper()
+                rows = self.store.select_rows(
+                    RecordQuery("actor", self.ws.timezone).where_term(facet, cleaned).select(1)
+                )
+                if rows:
+                    return Actor.model_validate_json(rows[0].data)
+        if lookup.name:
+            rows = self.store.select_rows(
+                query.where_term("name", fold_name(lookup.name)).select(1)
+            )
+            if rows:
+                return Actor.model_validate_json(rows[0].data)
+        return None
 
     def _enrich(self, record: Record, source: str, ctx: FetchContext, name: str) -> Record | None:
         """Merge every plugin's field updates, in plugin order, then validate again."""
@@ -338,6 +369,9 @@ class _Runner:
                 )
                 if outcome.snapshot:
                     self._withdraw_missing(conn, config.name, outcome, linked, now)
+                elif outcome.removed:
+                    removed = {sid: linked[sid][0] for sid in outcome.removed if sid in linked}
+                    self._withdraw(conn, config.name, removed, report, now)
                 state.state = outcome.state
                 state.validators = {u: v.to_dict() for u, v in outcome.validators.items()}
                 state.since = outcome.started
@@ -512,6 +546,21 @@ class _Runner:
     ) -> None:
         present = {item.source_id for item in outcome.items}
         gone = {sid: rid for sid, (rid, _) in linked.items() if sid not in present}
+        self._withdraw(conn, source, gone, outcome.report, now)
+
+    def _withdraw(
+        self,
+        conn: Any,
+        source: str,
+        gone: dict[str, str],
+        report: SourceReport,
+        now: datetime,
+    ) -> None:
+        """Unlink items the source no longer has; withdraw records no source delivers now.
+
+        Unlinked, an item that comes back later is recognised again (its record keeps this
+        source in its provenance) and its record is no longer withdrawn.
+        """
         if not gone:
             return
         self.store.unlink(conn, source, gone)
@@ -525,7 +574,7 @@ class _Runner:
                 update={"withdrawn_at": now, "updated_at": max(now, record.created_at)}
             )
             self.store.write(conn, record, exists_already=True)
-            outcome.report.withdrawn += 1
+            report.withdrawn += 1
 
     def _record_failure(self, config: SourceConfig, report: SourceReport) -> None:
         """Note the failure in the source's row and the run history, touching no record."""

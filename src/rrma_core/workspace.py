@@ -16,6 +16,7 @@ from rrma_core._http import HTTPPolicy, SafeSession
 from rrma_core._plugins import Plugins, load_plugins
 from rrma_core.config import CONFIG_FILE, SourceConfig, WorkspaceConfig, WorkspaceSettings
 from rrma_core.errors import ConfigError, InvalidRecord, StorageError
+from rrma_core.exporters import ExportContext, Exporter
 from rrma_core.models import (
     MODELS,
     Actor,
@@ -38,7 +39,7 @@ from rrma_core.sync import ProgressCallback, SyncReport, run_sync
 from rrma_core.vocabularies import VocabularyRegistry, use_registry
 from rrma_core.vocabularies._core import fold
 
-__all__ = ["RecordList", "Workspace"]
+__all__ = ["RecordList", "Workspace", "jsonl_line"]
 
 R = TypeVar("R", bound=Record)
 Codes = str | int | Sequence[str | int] | None
@@ -578,6 +579,68 @@ class Workspace:
         q.sql.order_by("start_at")
         return q.all()
 
+    # --- exports -------------------------------------------------------------------------------
+
+    def export(
+        self,
+        fmt: str,
+        out: str | Path | IO[bytes],
+        *,
+        records: Iterable[Record] | None = None,
+        models: Iterable[type[Record]] | None = None,
+        lang: str = "fr",
+        personal_data: bool = False,
+        include_withdrawn: bool = False,
+        **options: Any,
+    ) -> int:
+        """Write records in format ``fmt`` (an exporter's name, such as ``"jsonl"``).
+
+        Args:
+            fmt: The exporter, from any installed plugin (``rrma plugins`` lists them).
+            out: A file path, or a binary stream.
+            records: The records to export (say, the result of ``ws.events(...)``);
+                default: every stored record of the models the exporter accepts.
+            models: With no ``records``: only these models.
+            lang: The language of texts people read (``"fr"`` or ``"en"``).
+            personal_data: Include personal data (contacts, trainees...); off by default.
+            include_withdrawn: With no ``records``: include withdrawn records.
+            **options: The exporter's options.
+
+        Returns:
+            How many records were written.
+
+        Raises:
+            ConfigError: for an unknown format or a bad option.
+        """
+        exporters = self.plugins.exporters()
+        if fmt not in exporters:
+            known = ", ".join(sorted(exporters)) or "none"
+            raise ConfigError(f"no exporter named {fmt!r} (installed: {known})")
+        exporter_cls = exporters[fmt]
+        exporter: Exporter[Any] = exporter_cls(exporter_cls.parse_options(options))
+        if records is None:
+            accepted = exporter_cls.record_types or tuple(MODELS.values())
+            chosen = [m for m in (models or accepted) if m in accepted]
+            records = [
+                r for m in chosen for r in self.records(m, include_withdrawn=include_withdrawn)
+            ]
+        else:
+            accepted = exporter_cls.record_types
+            records = [r for r in records if not accepted or isinstance(r, accepted)]
+        if not personal_data:
+            records = [r.without_personal_data() for r in records]
+        ctx = ExportContext(
+            workspace=self.name, timezone=self.timezone, lang=lang, personal_data=personal_data
+        )
+        if isinstance(out, str | Path):
+            path = Path(out)
+            tmp = path.with_name(path.name + ".tmp")
+            with tmp.open("wb") as stream:
+                count = exporter.export(records, stream, ctx)
+            tmp.replace(path)  # a reader never sees half a file
+            return count
+        return exporter.export(records, out, ctx)
+
     # --- JSON Lines ----------------------------------------------------------------------------
 
     def export_jsonl(
@@ -597,8 +660,7 @@ class Workspace:
             for record in self.records(model, include_withdrawn=include_withdrawn):
                 if not personal_data:
                     record = record.without_personal_data()
-                line = {"type": record.record_type, "record": record.model_dump(mode="json")}
-                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                out.write(jsonl_line(record))
                 count += 1
         return count
 
@@ -637,6 +699,12 @@ class Workspace:
             for record in records:
                 self.store.write(conn, record, exists_already=record.id in existing)
         return len(records), []
+
+
+def jsonl_line(record: Record) -> str:
+    """One JSON Lines line of ``rrma export jsonl``: ``{"type": ..., "record": {...}}``."""
+    line = {"type": record.record_type, "record": record.model_dump(mode="json")}
+    return json.dumps(line, ensure_ascii=False) + "\n"
 
 
 def _many(value: Codes) -> list[str]:

@@ -37,11 +37,16 @@ class _Group(click.Group):
         if ctx.params.get("workspace") is not None:
             state.workspace_dir = Path(ctx.params["workspace"]).resolve()
         state.plugins_dirs = list(ctx.params.get("plugins_dirs") or ())
+        before = set(self.commands)
         try:
             with plugin_warnings():
                 add_plugin_commands(self, state.plugins())
         except RrmaError as error:
             click.secho(f"Warning: plugin commands not loaded: {error}", err=True, fg="yellow")
+        added = set(self.commands) - before
+        # The group is shared by every run in a process: a workspace's plugin commands
+        # must not stay for the next run.
+        ctx.call_on_close(lambda: [self.commands.pop(name, None) for name in added])
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)

@@ -27,16 +27,28 @@ def demo(state: CliState, directory: Path) -> None:
     if not (directory / CONFIG_FILE).exists():
         Workspace.init(directory, name="Réseau de démonstration", region="84").close()
         click.echo(f"Created the demo workspace in {directory.resolve()}")
-    with serve_samples() as base_url, Workspace.open(directory) as ws:
+    with (
+        serve_samples() as base_url,
+        Workspace.open(directory, plugins_dirs=state.plugins_dirs) as ws,
+    ):
         others = [s for s in ws.config.sources if not s.name.startswith("demo-")]
-        ws.config.sources = others + [
+        demo_sources = [
             SourceConfig.model_validate(
-                {"name": name, "connector": "jsonl", "url": base_url + file, "model": model}
+                {
+                    "name": name,
+                    "connector": "jsonl",
+                    "url": base_url + file,
+                    "model": model,
+                    # Their server lives only while `rrma demo` runs: a plain `rrma sync`
+                    # leaves them alone, `rrma demo` syncs them by name.
+                    "enabled": False,
+                }
             )
             for name, file, model in DEMO_SOURCES
         ]
+        ws.config.sources = others + demo_sources
         ws.config.save(ws.root / CONFIG_FILE)
-        report = ws.sync()
+        report = ws.sync([s.name for s in demo_sources])
         print_report(report)
         click.echo("\nUpcoming events:")
         _emit(ws.events(upcoming=True, limit=10), ws, "table", _event_row)

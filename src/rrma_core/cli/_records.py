@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from rrma_core.cli._state import CliState, console, pass_state, write_csv
 from rrma_core.models import Actor, CallForProjects, Event, Record
@@ -102,9 +103,10 @@ def _emit(
     columns = [c for c in rows[0] if c != "id"]
     table = Table(*columns)
     for values in rows:
-        table.add_row(*(values[c] for c in columns))
+        # Text cells: a "[reporté]" in a title is text, not rich markup.
+        table.add_row(*(Text(values[c]) for c in columns))
     console().print(table)
-    click.echo(f"{len(rows)} records", err=True)
+    click.echo(f"{len(rows)} record{'' if len(rows) == 1 else 's'}", err=True)
 
 
 @click.command()

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rrma_core._plugins import Plugins
     from rrma_core.workspace import Workspace
 
-__all__ = ["CliState", "console", "pass_state", "plugin_warnings", "write_csv"]
+__all__ = ["CliState", "console", "parse_options", "pass_state", "plugin_warnings", "write_csv"]
 
 
 def console(err: bool = False) -> Console:
@@ -82,6 +82,29 @@ class plugin_warnings:
 
 
 pass_state = click.make_pass_decorator(CliState)
+
+
+def parse_options(pairs: tuple[str, ...] | list[str]) -> dict[str, object]:
+    """``KEY=VALUE`` pairs as a dict; a VALUE that parses as JSON is taken as JSON.
+
+    Raises:
+        ConfigError: for a pair without ``=``.
+    """
+    import json
+
+    from rrma_core.errors import ConfigError
+
+    parsed: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"option {pair!r} must be KEY=VALUE")
+        try:
+            parsed[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            parsed[key.strip()] = value
+    return parsed
+
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 

@@ -6,8 +6,10 @@ import json
 import sys
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from rrma_core.cli._state import CliState, console, pass_state
 from rrma_core.sync import SourceReport, SyncReport
@@ -61,7 +63,7 @@ def print_report(report: SyncReport) -> None:
     styles = {"ok": "green", "not-modified": "cyan", "failed": "red"}
     for s in report.sources:
         table.add_row(
-            s.source,
+            Text(s.source),
             f"[{styles[s.status]}]{s.status}[/]",
             *(
                 str(n)
@@ -72,8 +74,10 @@ def print_report(report: SyncReport) -> None:
     out.print(table)
     for s in report.sources:
         for skipped in s.skipped[:20]:
-            out.print(f"[yellow]skipped[/] {s.source}: {skipped}", highlight=False)
+            out.print(
+                f"[yellow]skipped[/] {escape(s.source)}: {escape(str(skipped))}", highlight=False
+            )
         if len(s.skipped) > 20:
             out.print(f"[yellow]skipped[/] {s.source}: ... and {len(s.skipped) - 20} more")
         if s.error:
-            out.print(f"[red]failed[/] {s.source}: {s.error}", highlight=False)
+            out.print(f"[red]failed[/] {escape(s.source)}: {escape(s.error)}", highlight=False)

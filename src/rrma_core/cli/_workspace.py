@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 from rich.table import Table
+from rich.text import Text
 
-from rrma_core.cli._state import CliState, console, pass_state
-from rrma_core.errors import ConfigError
+from rrma_core.cli._state import CliState, console, parse_options, pass_state
 
 
 @click.command()
@@ -68,8 +68,8 @@ def sources_list(state: CliState, fmt: str) -> None:
     table = Table("name", "connector", "enabled", "last run", "status")
     for row in rows:
         table.add_row(
-            str(row["name"]),
-            str(row["connector"]),
+            Text(str(row["name"])),
+            Text(str(row["connector"])),
             "yes" if row["enabled"] else "no",
             str(row["last_run"] or "never")[:19],
             str(row["last_status"] or ""),
@@ -91,16 +91,7 @@ def sources_list(state: CliState, fmt: str) -> None:
 @pass_state
 def sources_add(state: CliState, name: str, connector: str, options: tuple[str, ...]) -> None:
     """Add source NAME read by CONNECTOR, checking its options."""
-    parsed: dict[str, object] = {}
-    for option in options:
-        key, sep, value = option.partition("=")
-        if not sep or not key:
-            raise ConfigError(f"option {option!r} must be KEY=VALUE")
-        try:
-            parsed[key.strip()] = json.loads(value)
-        except json.JSONDecodeError:
-            parsed[key.strip()] = value
-    state.workspace().add_source(name, connector, **parsed)
+    state.workspace().add_source(name, connector, **parse_options(options))
     click.echo(f"Added source {name!r} ({connector})")
 
 

@@ -27,7 +27,7 @@ from rrma_core.models import (
 )
 from rrma_core.vocabularies._core import fold
 
-__all__ = ["Indexed", "canonical_url", "index_record", "url_key"]
+__all__ = ["Indexed", "canonical_url", "fold_name", "index_record", "url_key"]
 
 _TRACKING = ("utm_", "mtm_", "pk_")
 _TRACKING_KEYS = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid", "xtor", "at_medium", "ref"})
@@ -64,6 +64,11 @@ class Indexed:
     columns: dict[str, Any]
     terms: set[tuple[str, str]] = field(default_factory=set)
     occurrences: list[tuple[datetime, datetime, bool]] = field(default_factory=list)
+
+
+def fold_name(name: str) -> str:
+    """A name as compared for matching: no case, accents, punctuation or extra spaces."""
+    return " ".join("".join(c if c.isalnum() else " " for c in fold(name)).split())
 
 
 def instant(value: date | datetime | None, tz: tzinfo, *, end: bool = False) -> datetime | None:
@@ -156,6 +161,12 @@ def index_record(record: Record, tz: tzinfo) -> Indexed:
         columns.update(title=record.name, category=record.actor_type.value)
         terms |= _terms("theme", record.sectors) | _terms("sdg", record.sdgs)
         terms |= _terms("country", record.countries) | _names("member_of", record.memberships)
+        terms |= _terms("name", [fold_name(record.name)])
+        if record.acronym:
+            terms.add(("name", fold_name(record.acronym)))
+        terms |= _terms("siret", [record.siret] if record.siret else [])
+        terms |= _terms("siren", [record.siren] if record.siren else [])
+        terms |= _terms("rna", [record.rna] if record.rna else [])
     elif isinstance(record, MultiActorSpace):
         columns.update(title=str(record.name), category=record.space_kind.value)
         terms |= _terms("theme", record.themes) | _terms("sdg", record.sdgs)

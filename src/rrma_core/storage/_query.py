@@ -107,15 +107,23 @@ class RecordQuery:
             if low is not None:
                 parts.append(occurrences_t.c.end_at > low)
             if high is not None:
-                parts.append(occurrences_t.c.start_at <= high)
+                # A day's upper bound is the next midnight, excluded; a date-time is included.
+                parts.append(
+                    occurrences_t.c.start_at < high
+                    if not isinstance(end, datetime)
+                    else occurrences_t.c.start_at <= high
+                )
             self.conditions.append(exists().where(and_(*parts)))
         else:
             if low is not None:
                 self.conditions.append(or_(records_t.c.end_at > low, records_t.c.end_at.is_(None)))
             if high is not None:
-                self.conditions.append(
-                    or_(records_t.c.start_at <= high, records_t.c.start_at.is_(None))
+                before = (
+                    records_t.c.start_at < high
+                    if not isinstance(end, datetime)
+                    else records_t.c.start_at <= high
                 )
+                self.conditions.append(or_(before, records_t.c.start_at.is_(None)))
         return self
 
     def where_open_on(self, day: date | datetime) -> RecordQuery:

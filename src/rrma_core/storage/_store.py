@@ -543,9 +543,14 @@ def _record_title(record: Record) -> object:
 _COMPILED: dict[tuple[str, str, tuple[str, ...]], tuple[str, tuple[str, ...] | None]] = {}
 
 
-def _driver_value(value: Any) -> Any:
+def _driver_value(value: Any, dialect: str) -> Any:
     if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None)  # as UTCDateTime stores it
+        naive = value.astimezone(UTC).replace(tzinfo=None)  # as UTCDateTime stores it
+        if dialect == "sqlite":
+            # SQLite compares date-times as text: use SQLAlchemy's own format, so that rows
+            # written here and values bound in queries compare right.
+            return naive.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return naive
     return value
 
 
@@ -563,10 +568,11 @@ def _insert_many(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> No
         order = tuple(compiled.positiontup or ()) if compiled.positional else None
         _COMPILED[cache_key] = (str(compiled), order)
     sql, order = _COMPILED[cache_key]
+    dialect = conn.dialect.name
     if order is not None:
-        params: list[Any] = [tuple(_driver_value(row[k]) for k in order) for row in rows]
+        params: list[Any] = [tuple(_driver_value(row[k], dialect) for k in order) for row in rows]
     else:
-        params = [{k: _driver_value(v) for k, v in row.items()} for row in rows]
+        params = [{k: _driver_value(v, dialect) for k, v in row.items()} for row in rows]
     conn.exec_driver_sql(sql, params)
 
 

@@ -1,0 +1,1 @@
+"""The `festival` connector (being written)."""

@@ -1,0 +1,1 @@
+"""The `ics` connector (being written)."""

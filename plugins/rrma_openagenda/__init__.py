@@ -1,0 +1,1 @@
+"""The `openagenda` connector (being written)."""

@@ -1,0 +1,1 @@
+"""The `rss` connector (being written)."""
