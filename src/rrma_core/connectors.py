@@ -72,6 +72,34 @@ class Options(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def validate_options(
+    model: type[BaseModel], options: Mapping[str, Any], where: str, owner: str
+) -> BaseModel:
+    """Validate plugin options; a problem raises ``ConfigError`` naming ``where`` and the key.
+
+    Args:
+        model: The options model.
+        options: The options as given.
+        where: What the options belong to, for the message ("source 'agenda'").
+        owner: Whose options they are, for unknown keys ("connector 'rss'").
+    """
+    from pydantic import ValidationError
+
+    from rrma_core.errors import ConfigError
+
+    try:
+        return model.model_validate(dict(options))
+    except ValidationError as error:
+        problems = []
+        for detail in error.errors(include_url=False):
+            key = ".".join(str(p) for p in detail["loc"]) or "(options)"
+            message = detail["msg"].removeprefix("Value error, ")
+            if detail["type"] == "extra_forbidden":
+                message = f"unknown key for {owner}"
+            problems.append(f"{key}: {message}")
+        raise ConfigError(f"{where}: " + "; ".join(problems)) from None
+
+
 class NotModified(RrmaError):
     """Raised by [`FetchContext.get`][rrma_core.connectors.FetchContext.get] on a ``304``.
 
@@ -261,18 +289,6 @@ class Connector(Generic[OptionsT]):
     @classmethod
     def parse_options(cls, source: str, options: Mapping[str, Any]) -> BaseModel:
         """Validate a source's options, naming the source and the key in the error."""
-        from pydantic import ValidationError
-
-        from rrma_core.errors import ConfigError
-
-        try:
-            return cls.Options.model_validate(dict(options))
-        except ValidationError as error:
-            problems = []
-            for detail in error.errors(include_url=False):
-                key = ".".join(str(p) for p in detail["loc"]) or "(options)"
-                message = detail["msg"].removeprefix("Value error, ")
-                if detail["type"] == "extra_forbidden":
-                    message = f"unknown key for connector {cls.name!r}"
-                problems.append(f"{key}: {message}")
-            raise ConfigError(f"source {source!r}: " + "; ".join(problems)) from None
+        return validate_options(
+            cls.Options, options, f"source {source!r}", f"connector {cls.name!r}"
+        )

@@ -40,10 +40,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import IO, Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from rrma_core.connectors import Options
-from rrma_core.errors import ConfigError
+from rrma_core.connectors import Options, validate_options
 from rrma_core.models import Record
 from rrma_core.models._base import utcnow
 
@@ -98,14 +97,6 @@ class Exporter(Generic[OptionsT]):
     @classmethod
     def parse_options(cls, options: dict[str, Any]) -> BaseModel:
         """Validate the exporter's options, naming the key in the error."""
-        try:
-            return cls.Options.model_validate(options)
-        except ValidationError as error:
-            problems = []
-            for detail in error.errors(include_url=False):
-                key = ".".join(str(p) for p in detail["loc"]) or "(options)"
-                message = detail["msg"].removeprefix("Value error, ")
-                if detail["type"] == "extra_forbidden":
-                    message = f"unknown option for exporter {cls.name!r}"
-                problems.append(f"{key}: {message}")
-            raise ConfigError(f"export {cls.name}: " + "; ".join(problems)) from None
+        return validate_options(
+            cls.Options, options, f"export {cls.name}", f"exporter {cls.name!r}"
+        )

@@ -331,6 +331,12 @@ def check_span(start: date | datetime | None, end: date | datetime | None) -> No
         raise ValueError(f"end {end.isoformat()} is before start {start.isoformat()}")
 
 
+def span_id(prefix: str, start: date | datetime, end: date | datetime | None) -> str:
+    """A stable id made from a span's dates (for sessions and meetings given without one)."""
+    key = f"{start.isoformat()}/{end.isoformat() if end else ''}"
+    return f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
 def unique(values: list[Any]) -> list[Any]:
     """The values without repeats, in their first order."""
     seen: list[Any] = []

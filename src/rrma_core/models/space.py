@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from typing import Annotated, Self
 
@@ -17,6 +16,7 @@ from rrma_core.models._base import (
     Record,
     check_span,
     personal_field,
+    span_id,
     unique,
 )
 from rrma_core.models._types import (
@@ -62,9 +62,7 @@ class Meeting(Model):
     def _ordered(self) -> Self:
         check_span(self.start, self.end)
         if not self.id:
-            key = f"{self.start.isoformat()}/{self.end.isoformat() if self.end else ''}"
-            digest = hashlib.sha256(key.encode()).hexdigest()[:12]
-            object.__setattr__(self, "id", f"meeting-{digest}")
+            object.__setattr__(self, "id", span_id("meeting", self.start, self.end))
         return self
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Self
 
 from pydantic import AfterValidator, AwareDatetime, Field, model_validator
@@ -17,6 +16,7 @@ from rrma_core.models._base import (
     Record,
     check_span,
     personal_field,
+    span_id,
     unique,
 )
 from rrma_core.models._types import SDG, DateOrDateTime, HttpURL, SectorCode, TrainingThemeCode
@@ -66,16 +66,13 @@ class TrainingSession(Model):
     def _ordered(self) -> Self:
         check_span(self.start, self.end)
         if not self.id:
-            key = f"{self.start.isoformat()}/{self.end.isoformat() if self.end else ''}"
-            digest = hashlib.sha256(key.encode()).hexdigest()[:12]
-            object.__setattr__(self, "id", f"session-{digest}")
+            object.__setattr__(self, "id", span_id("session", self.start, self.end))
         return self
 
     @property
     def generated_id(self) -> bool:
         """Whether the id was made from the dates (rather than given)."""
-        key = f"{self.start.isoformat()}/{self.end.isoformat() if self.end else ''}"
-        return self.id == "session-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+        return self.id == span_id("session", self.start, self.end)
 
     def count(self, *statuses: RegistrationStatus) -> int:
         """How many registrations have one of ``statuses``."""

@@ -28,6 +28,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import SQLAlchemyError
 
 from rrma_core.errors import StorageError
@@ -102,6 +103,20 @@ class WriteCounter:
     def total(self) -> int:
         """Rows written to any table."""
         return sum(self.by_table.values())
+
+
+def _source_state(row: RowMapping) -> SourceState:
+    return SourceState(
+        name=row["name"],
+        connector=row["connector"],
+        state=json.loads(row["state"] or "{}"),
+        validators=json.loads(row["validators"] or "{}"),
+        since=row["since"],
+        last_run_at=row["last_run_at"],
+        last_success_at=row["last_success_at"],
+        last_status=row["last_status"],
+        last_error=row["last_error"],
+    )
 
 
 def _sqlite_url(url: str, root: Path) -> str:
@@ -239,36 +254,13 @@ class Store:
         row = conn.execute(select(sources_t).where(sources_t.c.name == name)).mappings().first()
         if row is None:
             return SourceState(name=name, connector=connector)
-        return SourceState(
-            name=name,
-            connector=row["connector"],
-            state=json.loads(row["state"] or "{}"),
-            validators=json.loads(row["validators"] or "{}"),
-            since=row["since"],
-            last_run_at=row["last_run_at"],
-            last_success_at=row["last_success_at"],
-            last_status=row["last_status"],
-            last_error=row["last_error"],
-        )
+        return _source_state(row)
 
     def sources(self) -> list[SourceState]:
         """Every source the store has a state for (one query)."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(sources_t)).mappings().all()
-        return [
-            SourceState(
-                name=row["name"],
-                connector=row["connector"],
-                state=json.loads(row["state"] or "{}"),
-                validators=json.loads(row["validators"] or "{}"),
-                since=row["since"],
-                last_run_at=row["last_run_at"],
-                last_success_at=row["last_success_at"],
-                last_status=row["last_status"],
-                last_error=row["last_error"],
-            )
-            for row in rows
-        ]
+        return [_source_state(row) for row in rows]
 
     def save_source(self, conn: Connection, state: SourceState) -> None:
         """Insert or update the stored state of a source."""
