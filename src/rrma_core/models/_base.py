@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import uuid
 from collections.abc import Iterator, Mapping
@@ -174,7 +173,7 @@ class LocalizedText(RootModel[dict[str, str]]):
                     cleaned[lang] = text.strip()
             if not cleaned:
                 raise ValueError("text is empty in every language")
-            return cleaned
+            return dict(sorted(cleaned.items()))  # one order, whatever the source's
         return value
 
     def get(self, lang: str = "fr") -> str:
@@ -521,9 +520,10 @@ class Record(Model):
         Two records with the same content have the same hash, whatever their source; the sync
         engine uses it to skip unchanged items.
         """
-        content = self.model_dump(mode="json", exclude=set(_NOT_CONTENT))
-        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        # Canonical without sorting: fields come in model order, and the models keep their
+        # dicts (texts by language, figures, dimensions) sorted by key.
+        content = self.model_dump_json(exclude=set(_NOT_CONTENT))
+        return hashlib.sha256(content.encode()).hexdigest()
 
     @property
     def withdrawn(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from rrma_core.models._base import ActorRef, LocalizedText, Record
 from rrma_core.models._types import HttpURL, RegionCode, finite
@@ -96,6 +96,11 @@ class CampaignEdition(Record):
     def natural_id(self) -> str:
         """``<campaign>-<year>``, or ``<campaign>-<year>-<region>`` for a regional edition."""
         return f"{self.campaign}-{self.year}" + (f"-{self.region}" if self.region else "")
+
+    @field_validator("figures")
+    @classmethod
+    def _sorted_figures(cls, figures: dict[str, float]) -> dict[str, float]:
+        return dict(sorted(figures.items()))
 
     @model_validator(mode="after")
     def _check_edition(self) -> Self:

@@ -102,4 +102,4 @@ class Observation(Record):
                 checked[key] = check(value) if check else value
             except ValueError as error:
                 raise ValueError(f"dimension {key}: {error}") from None
-        return checked
+        return dict(sorted(checked.items()))

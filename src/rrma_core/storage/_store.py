@@ -34,7 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from rrma_core.errors import StorageError
 from rrma_core.models import Record
 from rrma_core.storage._index import index_record, url_key
-from rrma_core.storage._schema import MIGRATIONS, SCHEMA_VERSION, metadata
+from rrma_core.storage._schema import MIGRATIONS, SCHEMA_VERSION, UTCDateTime, metadata
 
 __all__ = ["SourceState", "Store", "StoredRow", "WriteCounter"]
 
@@ -536,8 +536,9 @@ _COMPILED: dict[tuple[str, str, tuple[str, ...]], tuple[str, tuple[str, ...] | N
 
 
 def _driver_value(value: Any, dialect: str) -> Any:
+    """A date-time as ``UTCDateTime`` stores it (other values pass through)."""
     if isinstance(value, datetime):
-        naive = value.astimezone(UTC).replace(tzinfo=None)  # as UTCDateTime stores it
+        naive = value.astimezone(UTC).replace(tzinfo=None)
         if dialect == "sqlite":
             # SQLite compares date-times as text: use SQLAlchemy's own format, so that rows
             # written here and values bound in queries compare right.
@@ -561,10 +562,14 @@ def _insert_many(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> No
         _COMPILED[cache_key] = (str(compiled), order)
     sql, order = _COMPILED[cache_key]
     dialect = conn.dialect.name
+    # Only the date-time columns need converting: convert those, copy the rest as they are.
+    timed = {c.name for c in table.columns if isinstance(c.type, UTCDateTime)} & set(keys)
+    if timed:
+        rows = [{**row, **{k: _driver_value(row[k], dialect) for k in timed}} for row in rows]
     if order is not None:
-        params: list[Any] = [tuple(_driver_value(row[k], dialect) for k in order) for row in rows]
+        params: list[Any] = [tuple(row[k] for k in order) for row in rows]
     else:
-        params = [{k: _driver_value(v, dialect) for k, v in row.items()} for row in rows]
+        params = rows
     conn.exec_driver_sql(sql, params)
 
 
