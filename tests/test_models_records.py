@@ -733,7 +733,9 @@ def test_empty_text_is_refused(empty: Any) -> None:
     assert "text is empty in every language" in caught.value.errors()[0]["msg"]
 
 
-@pytest.mark.parametrize(("tag", "normalised"), [("FR", "fr"), ("fr_FR", "fr-FR"), ("pt-BR", "pt-BR")])
+@pytest.mark.parametrize(
+    ("tag", "normalised"), [("FR", "fr"), ("fr_FR", "fr-FR"), ("pt-BR", "pt-BR")]
+)
 def test_language_tags_are_normalised(tag: str, normalised: str) -> None:
     assert LocalizedText.model_validate({tag: "Festival"}).root == {normalised: "Festival"}
 

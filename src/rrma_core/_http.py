@@ -249,7 +249,7 @@ class Response:
         return None
 
     def json(self) -> Any:
-        """The body parsed as JSON (decoded with :meth:`text`).
+        """The body parsed as JSON (decoded with [`text`][rrma_core._http.Response.text]).
 
         Raises:
             FetchError: when the body is not JSON, naming the URL.

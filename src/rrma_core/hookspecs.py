@@ -80,8 +80,10 @@ def rrma_enrich_record(record: Record, source: str) -> dict[str, Any] | None:
 def rrma_match_record(record: Record, candidates: Sequence[Record]) -> str | None:
     """Return the id of the stored record that ``record`` is, or ``None``.
 
-    ``candidates`` are stored records of the same type that share its canonical URL or
-    title. The first plugin to answer wins; the built-in matcher runs last.
+    ``candidates`` are stored records of the same type, from other sources, that share its
+    canonical URL, a global source id (an iCalendar UID, a URL) or its title. The first
+    plugin to answer wins; then the built-in matcher merges a record that shares the
+    canonical URL or a global source id (never on the title alone).
     """
 
 
