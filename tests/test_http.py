@@ -349,7 +349,7 @@ def test_redirect_without_location_is_an_error(httpserver: HTTPServer) -> None:
         s.get(httpserver.url_for("/go"))
 
 
-def test_credentials_dropped_on_cross_origin_redirect(
+def test_caller_headers_dropped_on_cross_origin_redirect(
     httpserver: HTTPServer, raw_server: Callable[..., RawServer]
 ) -> None:
     def ok(server: RawServer, conn: socket.socket, head: bytes) -> None:
@@ -374,7 +374,9 @@ def test_credentials_dropped_on_cross_origin_redirect(
     assert b"authorization" not in there.lower()
     assert b"s3cret" not in there
     assert b"session=1" not in there
-    assert b"x-keep: yes" in there.lower()
+    # Any header of the caller's (an API key such as OpenAgenda's "key") stays behind.
+    assert b"x-keep" not in there.lower()
+    assert b"user-agent: rrma-core/" in there.lower()
 
 
 # --- URL and address refusals ----------------------------------------------------------------

@@ -77,8 +77,8 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT_REDIRECTS = frozenset({301, 308})
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
-#: Headers that must not follow a redirect to another origin.
-_CREDENTIAL_HEADERS = ("Authorization", "Proxy-Authorization", "Cookie")
+#: The only request headers that follow a redirect to another origin.
+_SAFE_ACROSS_ORIGINS = frozenset({"Accept", "Accept-Encoding", "Accept-Language", "User-Agent"})
 #: How much is read from the socket, or produced by the decompressor, at a time.
 _CHUNK = 64 * 1024
 
@@ -903,8 +903,10 @@ class SafeSession:
                         target = self._redirect_target(current, response, len(redirects))
                         redirects.append((status, target))
                         if _origin(target) != _origin(current):
+                            # Another site gets none of the caller's headers: credentials,
+                            # API keys (OpenAgenda's "key"), validators meant for this one.
                             for name in list(headers):
-                                if name.title() in _CREDENTIAL_HEADERS:
+                                if name.title() not in _SAFE_ACROSS_ORIGINS:
                                     del headers[name]
                         current = target
                         continue

@@ -153,6 +153,7 @@ class FetchContext:
     state: dict[str, Any] = field(default_factory=dict)
     validators: dict[str, Validators] = field(default_factory=dict)
     skipped: list[SkippedItem] = field(default_factory=list)
+    warnings: list[SkippedItem] = field(default_factory=list)
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("rrma_core.sync"))
     root: Path | None = None
     removed: list[str] = field(default_factory=list)
@@ -220,6 +221,13 @@ class FetchContext:
         source still delivers it; if the item comes back later, so does the record.
         """
         self.removed.append(str(source_id))
+
+    def warn(self, item: Any, message: str) -> None:
+        """Note something about an item that was kept (an invalid code dropped...).
+
+        Warnings appear in the sync report beside the skipped items.
+        """
+        self.warnings.append(SkippedItem(describe_item(item), message))
 
     def skip(self, item: Any, reason: str) -> None:
         """Leave ``item`` out, with the reason shown in the sync report.

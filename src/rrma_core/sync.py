@@ -69,6 +69,7 @@ class SourceReport:
     unchanged: int = 0
     withdrawn: int = 0
     skipped: list[SkippedItem] = field(default_factory=list)
+    warnings: list[SkippedItem] = field(default_factory=list)
     error: str | None = None
     started_at: datetime = field(default_factory=utcnow)
     finished_at: datetime | None = None
@@ -90,6 +91,7 @@ class SourceReport:
             "unchanged": self.unchanged,
             "withdrawn": self.withdrawn,
             "skipped": [{"item": s.item, "reason": s.reason} for s in self.skipped],
+            "warnings": [{"item": w.item, "message": w.reason} for w in self.warnings],
             "error": self.error,
         }
 
@@ -243,6 +245,7 @@ class _Runner:
                 "'everything was deleted' (check the source)"
             )
         outcome.report.skipped = ctx.skipped
+        outcome.report.warnings = ctx.warnings
         outcome.removed = list(ctx.removed)
         outcome.state = ctx.state
         outcome.validators = ctx.validators

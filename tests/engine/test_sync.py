@@ -331,6 +331,7 @@ def test_report_per_source(workspace: Workspace, serve: Serve) -> None:
         "unchanged": 0,
         "withdrawn": 0,
         "skipped": [{"item": "rdv-bad", "reason": sources["agenda"].skipped[0].reason}],
+        "warnings": [],
         "error": None,
     }
     assert _counts(sources["aap"])["new"] == 1

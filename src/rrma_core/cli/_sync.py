@@ -77,6 +77,8 @@ def print_report(report: SyncReport) -> None:
             out.print(
                 f"[yellow]skipped[/] {escape(s.source)}: {escape(str(skipped))}", highlight=False
             )
+        for warning in s.warnings[:20]:
+            out.print(f"[cyan]note[/] {escape(s.source)}: {escape(str(warning))}", highlight=False)
         if len(s.skipped) > 20:
             out.print(f"[yellow]skipped[/] {s.source}: ... and {len(s.skipped) - 20} more")
         if s.error:

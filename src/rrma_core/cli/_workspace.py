@@ -11,6 +11,16 @@ from rich.text import Text
 
 from rrma_core.cli._state import CliState, console, parse_options, pass_state
 
+_SECRET = ("key", "token", "password", "secret")
+
+
+def masked(options: dict[str, object]) -> dict[str, object]:
+    """Options with secrets (keys, tokens, passwords) hidden, for printing."""
+    return {
+        k: "***" if any(word in k.lower() for word in _SECRET) and v else v
+        for k, v in options.items()
+    }
+
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
@@ -56,7 +66,7 @@ def sources_list(state: CliState, fmt: str) -> None:
                 "name": source.name,
                 "connector": source.connector,
                 "enabled": source.enabled,
-                "options": source.options,
+                "options": masked(source.options),
                 "last_run": last.last_run_at.isoformat() if last and last.last_run_at else None,
                 "last_status": last.last_status if last else None,
                 "last_error": last.last_error if last else None,
