@@ -61,7 +61,7 @@ class Observation(Record):
         ...                 "end": "2025-12-31"}, dimensions={"departement": "69",
         ...                 "actor_type": "association"}, origin="computed")
         >>> o.dimensions
-        {'departement': '69', 'actor_type': 'association'}
+        {'actor_type': 'association', 'departement': '69'}
     """
 
     record_type = "observation"
