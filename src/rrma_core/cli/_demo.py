@@ -32,19 +32,11 @@ def demo(state: CliState, directory: Path) -> None:
         Workspace.open(directory, plugins_dirs=state.plugins_dirs) as ws,
     ):
         others = [s for s in ws.config.sources if not s.name.startswith("demo-")]
+        # Their server lives only while `rrma demo` runs: a plain `rrma sync` leaves them
+        # alone (enabled = false), `rrma demo` syncs them by name.
         demo_sources = [
-            SourceConfig.model_validate(
-                {
-                    "name": name,
-                    "connector": "jsonl",
-                    "url": base_url + file,
-                    "model": model,
-                    # Their server lives only while `rrma demo` runs: a plain `rrma sync`
-                    # leaves them alone, `rrma demo` syncs them by name.
-                    "enabled": False,
-                }
-            )
-            for name, file, model in DEMO_SOURCES
+            SourceConfig.model_validate({**source.config(base_url), "enabled": False})
+            for source in DEMO_SOURCES
         ]
         ws.config.sources = others + demo_sources
         ws.config.save(ws.root / CONFIG_FILE)
