@@ -52,6 +52,8 @@ class ConnectorRun:
         source_ids: Each record's id in the source (``None`` when it gave none).
         skipped: Items left out by the connector (``ctx.skip``) or by validation, with why.
         state: The connector's state after the run.
+        warnings: Notes about kept items (``ctx.warn``).
+        removed: Source ids the connector said were removed (``ctx.remove``).
         not_modified: Whether the run stopped on a ``304 Not Modified``.
     """
 
@@ -59,6 +61,8 @@ class ConnectorRun:
     source_ids: list[str | None] = field(default_factory=list)
     skipped: list[SkippedItem] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
+    warnings: list[SkippedItem] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     not_modified: bool = False
 
 
@@ -94,11 +98,11 @@ def run_connector(
                 data, source_id = _source_id_of(raw)
                 name = source_id or describe_item(raw)
                 try:
-                    model = instance.record_type
+                    # A record of its own model (an organiser's Actor) validates as itself.
                     record = (
-                        model.model_validate(data.model_dump())
+                        type(data).model_validate(data.model_dump())
                         if isinstance(data, Record)
-                        else model.parse(data, source=source, item=name)
+                        else instance.record_type.parse(data, source=source, item=name)
                     )
                 except InvalidRecord as error:
                     ctx.skip(name, "; ".join(str(p) for p in error.problems))
@@ -111,6 +115,8 @@ def run_connector(
         except NotModified:
             run.not_modified = True
         run.skipped = ctx.skipped
+        run.warnings = ctx.warnings
+        run.removed = ctx.removed
         run.state = ctx.state
     return run
 
@@ -127,6 +133,7 @@ class _OneConnector:
 def sync_source(
     path: Path,
     connector: type[Connector[Any]],
+    /,
     *,
     plugins: Sequence[object] = (),
     region: str = "84",

@@ -34,7 +34,8 @@ class DemoSource:
         package: The package shipping the sample (rrma_core's demo, or a built-in plugin).
         resource: The sample's path inside that package.
         content_type: What the server says it is.
-        options: The connector's options; ``{base}`` in a value becomes the server's URL.
+        options: The connector's options; ``{base}`` in a value becomes the server's URL,
+            and ``{year}`` the year the samples are moved to (a campaign's edition).
     """
 
     name: str
@@ -45,12 +46,16 @@ class DemoSource:
     content_type: str
     options: dict[str, Any] = field(default_factory=dict)
 
-    def config(self, base_url: str) -> dict[str, Any]:
+    def config(self, base_url: str, today: date | None = None) -> dict[str, Any]:
         """The source's ``[[sources]]`` entry for a server at ``base_url``."""
-        options = {
-            k: v.replace("{base}", base_url.rstrip("/")) if isinstance(v, str) else v
-            for k, v in self.options.items()
-        }
+        year = (ANCHOR + timedelta(days=_offset(today))).year
+        options: dict[str, Any] = {}
+        for key, value in self.options.items():
+            if value == "{year}":
+                value = year
+            elif isinstance(value, str):
+                value = value.replace("{base}", base_url.rstrip("/"))
+            options[key] = value
         return {"name": self.name, "connector": self.connector, **options}
 
 
@@ -80,6 +85,15 @@ DEMO_SOURCES: list[DemoSource] = [
         "samples/demo.json",
         "application/json; charset=utf-8",
         {"agenda": "51742968", "key": "demo-public-key", "base_url": "{base}/openagenda/v2"},
+    ),
+    DemoSource(
+        "demo-festisol",
+        "festival",
+        "/festival/demo.csv",
+        "rrma_festival",
+        "samples/demo.csv",
+        "text/csv; charset=utf-8",
+        {"url": "{base}/festival/demo.csv", "campaign": "festisol", "edition": "{year}"},
     ),
 ]
 
