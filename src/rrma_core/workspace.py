@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Generic, Self, TypeVar
+from typing import IO, Any, ClassVar, Generic, Self, TypeVar
 from zoneinfo import ZoneInfo
 
 import pydantic
@@ -579,6 +579,57 @@ class Workspace:
         q.sql.order_by("start_at")
         return q.all()
 
+    # --- selecting across models ----------------------------------------------------------------
+
+    #: The filters each query method takes (``select`` passes each model those it has).
+    FILTERS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "event": ("upcoming", "start", "end", "region", "departement", "campaign", "theme",
+                  "sdg", "kind", "organiser"),
+        "call": ("open_on", "theme", "funder", "sdg", "country", "eligible"),
+        "actor": ("type", "departement", "region", "country", "sdg", "theme"),
+    }  # fmt: skip
+
+    def select(
+        self,
+        models: Iterable[type[Record]],
+        *,
+        include_withdrawn: bool = False,
+        **filters: Any,
+    ) -> list[Record]:
+        """Records of several models at once, each filtered by the filters it knows.
+
+        ``ws.select([Event, CallForProjects], departement="69", open_on=date.today())``
+        gives the events in the Rhône and the calls open today (a call has no
+        département, so that filter does not apply to it). A filter that applies to none of
+        the models is an error, so that a typo is not silently ignored.
+
+        Raises:
+            ConfigError: for a filter no chosen model knows.
+        """
+        chosen = list(models)
+        wanted = {k: v for k, v in filters.items() if v not in (None, (), [], False)}
+        known = {f for m in chosen for f in self.FILTERS.get(m.record_type, ())}
+        unknown = sorted(set(wanted) - known)
+        if unknown:
+            raise ConfigError(
+                f"filter {', '.join(unknown)} applies to none of "
+                f"{', '.join(m.__name__ for m in chosen)}"
+            )
+        methods: dict[str, Callable[..., Sequence[Record]]] = {
+            "event": self.events,
+            "call": self.calls,
+            "actor": self.actors,
+        }
+        found: list[Record] = []
+        for model in chosen:
+            method = methods.get(model.record_type)
+            mine = {k: v for k, v in wanted.items() if k in self.FILTERS.get(model.record_type, ())}
+            if method is not None:
+                found.extend(method(include_withdrawn=include_withdrawn, **mine))
+            else:
+                found.extend(self.records(model, include_withdrawn=include_withdrawn))
+        return found
+
     # --- exports -------------------------------------------------------------------------------
 
     def export(
@@ -591,6 +642,7 @@ class Workspace:
         lang: str = "fr",
         personal_data: bool = False,
         include_withdrawn: bool = False,
+        where: Mapping[str, Any] | None = None,
         **options: Any,
     ) -> int:
         """Write records in format ``fmt`` (an exporter's name, such as ``"jsonl"``).
@@ -604,6 +656,8 @@ class Workspace:
             lang: The language of texts people read (``"fr"`` or ``"en"``).
             personal_data: Include personal data (contacts, trainees...); off by default.
             include_withdrawn: With no ``records``: include withdrawn records.
+            where: With no ``records``: the query filters, as ``select`` takes them
+                (``{"departement": "69", "upcoming": True}``, ``{"open_on": date.today()}``).
             **options: The exporter's options.
 
         Returns:
@@ -621,9 +675,7 @@ class Workspace:
         if records is None:
             accepted = exporter_cls.record_types or tuple(MODELS.values())
             chosen = [m for m in (models or accepted) if m in accepted]
-            records = [
-                r for m in chosen for r in self.records(m, include_withdrawn=include_withdrawn)
-            ]
+            records = self.select(chosen, include_withdrawn=include_withdrawn, **(where or {}))
         else:
             accepted = exporter_cls.record_types
             records = [r for r in records if not accepted or isinstance(r, accepted)]
