@@ -36,7 +36,7 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 from pydantic import BaseModel
@@ -46,6 +46,9 @@ from rrma_core.connectors import Connector
 from rrma_core.errors import PluginError, UnknownVocabulary, VocabularyConflict
 from rrma_core.models import Record
 from rrma_core.vocabularies import Term, Vocabulary, VocabularyRegistry, builtin_registry
+
+if TYPE_CHECKING:
+    from rrma_core.indicators import Indicator
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -372,6 +375,41 @@ class Plugins:
                     self._add(found, "exporter", name, plugin, item)
             self._exporters = {name: cls for name, (_, cls) in found.items()}
         return dict(self._exporters)
+
+    def indicators(self) -> dict[str, type[Indicator]]:
+        """The indicator classes the plugins provide, by key (built-in ones left out).
+
+        Asked each time (indicators are listed rarely), so a plugin registered later counts.
+        [`rrma_core.indicators.indicators`][rrma_core.indicators.indicators] adds the
+        built-in ones.
+
+        Raises:
+            PluginError: when two plugins provide indicators with one key (naming both
+                plugins), a plugin's key is a built-in indicator's, or an indicator is not a
+                subclass of ``rrma_core.indicators.Indicator`` with a key.
+        """
+        from rrma_core.indicators import BUILTIN_INDICATORS, Indicator
+
+        builtin = {cls.key: cls for cls in BUILTIN_INDICATORS}
+        found: dict[str, tuple[str, type[Indicator]]] = {}
+        for plugin, items in self._provided("rrma_indicators"):
+            for item in items:
+                key = getattr(item, "key", None)
+                if not (isinstance(item, type) and issubclass(item, Indicator)) or not (
+                    isinstance(key, str) and key
+                ):
+                    raise PluginError(
+                        f"plugin {plugin!r}: rrma_indicators() returned {_short(item, 80)}, "
+                        "which is not a subclass of rrma_core.indicators.Indicator with a key"
+                    )
+                if key in builtin:
+                    raise PluginError(
+                        f"plugin {plugin!r} ({self.origin(plugin)}) provides an indicator "
+                        f"named {key!r} ({_qualname(item)}), which is built in "
+                        f"({_qualname(builtin[key])}); choose another key"
+                    )
+                self._add(found, "indicator", key, plugin, item)
+        return {key: cls for key, (_, cls) in found.items()}
 
     def _add(
         self,

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import click
 
     from rrma_core.connectors import Connector
+    from rrma_core.indicators import Indicator
     from rrma_core.models import Record
     from rrma_core.sync import SyncReport
     from rrma_core.vocabularies import Term, Vocabulary
@@ -56,6 +57,15 @@ def rrma_connectors() -> Sequence[type[Connector[Any]]]:
 @hookspec
 def rrma_exporters() -> Sequence[type[Any]]:
     """Return the exporter classes this plugin provides (each with a unique ``name``)."""
+
+
+@hookspec
+def rrma_indicators() -> Sequence[type[Indicator]]:
+    """Return the indicator classes this plugin provides (subclasses of ``Indicator``).
+
+    Each needs a unique ``key``: one taken by a built-in indicator or by another plugin's is
+    an error naming the plugin(s).
+    """
 
 
 @hookspec

@@ -87,6 +87,15 @@ DEMO_SOURCES: list[DemoSource] = [
         {"agenda": "51742968", "key": "demo-public-key", "base_url": "{base}/openagenda/v2"},
     ),
     DemoSource(
+        "demo-appels-rss",
+        "rss",
+        "/rss/demo.xml",
+        "rrma_rss",
+        "samples/demo.xml",
+        "application/rss+xml; charset=utf-8",
+        {"url": "{base}/rss/demo.xml", "funder": "Région Auvergne-Rhône-Alpes"},
+    ),
+    DemoSource(
         "demo-festisol",
         "festival",
         "/festival/demo.csv",
