@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
 from rrma_core.cli._records import _call_row, _emit, _event_row
 from rrma_core.cli._state import CliState, pass_state
 from rrma_core.cli._sync import print_report
-from rrma_core.config import CONFIG_FILE, SourceConfig
+from rrma_core.config import CONFIG_FILE, SourceConfig, WorkspaceConfig
 from rrma_core.demo import DEMO_SOURCES, serve_samples
+from rrma_core.errors import RrmaError
 from rrma_core.workspace import Workspace
 
 
@@ -24,11 +26,12 @@ def demo(state: CliState, directory: Path) -> None:
     The samples ship with rrma_core and are served by the demo itself on a loopback port:
     nothing is fetched from the internet.
     """
+    port = _previous_port(directory)
     if not (directory / CONFIG_FILE).exists():
         Workspace.init(directory, name="Réseau de démonstration", region="84").close()
         click.echo(f"Created the demo workspace in {directory.resolve()}")
     with (
-        serve_samples() as base_url,
+        serve_samples(port=port) as base_url,
         Workspace.open(directory, plugins_dirs=state.plugins_dirs) as ws,
     ):
         others = [s for s in ws.config.sources if not s.name.startswith("demo-")]
@@ -51,3 +54,21 @@ def demo(state: CliState, directory: Path) -> None:
             f"\nExplore: rrma --workspace {directory} events --upcoming --departement 69\n"
             f"         rrma --workspace {directory} calls --open --format csv"
         )
+
+
+def _previous_port(directory: Path) -> int:
+    """The loopback port the demo's sources used last time (0 when there is none)."""
+    path = directory / CONFIG_FILE
+    if not path.exists():
+        return 0
+    try:
+        config = WorkspaceConfig.load(path)
+    except RrmaError:
+        return 0
+    for source in config.sources:
+        url = str(source.options.get("url") or source.options.get("base_url") or "")
+        if source.name.startswith("demo-") and url.startswith("http://127.0.0.1:"):
+            port = urlsplit(url).port
+            if port:
+                return port
+    return 0

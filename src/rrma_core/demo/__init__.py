@@ -199,10 +199,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve_samples(today: date | None = None) -> Iterator[str]:
-    """Serve the sample files on a loopback port; yields the base URL (``http://127.0.0.1:N/``)."""
+def serve_samples(today: date | None = None, port: int = 0) -> Iterator[str]:
+    """Serve the sample files on a loopback port; yields the base URL (``http://127.0.0.1:N/``).
+
+    ``port`` asks for the port of an earlier run (so that links the sources resolve against
+    their URL stay the same, and a second ``rrma demo`` finds nothing changed); when it is
+    taken, any free port is used.
+    """
     handler = functools.partial(_Handler, today=today)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="rrma-demo-server", daemon=True)
     thread.start()
     try:
