@@ -14,6 +14,7 @@ from rrma_core.cli._sync import print_report
 from rrma_core.config import CONFIG_FILE, SourceConfig, WorkspaceConfig
 from rrma_core.demo import DEMO_SOURCES, serve_samples
 from rrma_core.errors import RrmaError
+from rrma_core.sync import SyncReport
 from rrma_core.workspace import Workspace
 
 
@@ -43,7 +44,12 @@ def demo(state: CliState, directory: Path) -> None:
         ]
         ws.config.sources = others + demo_sources
         ws.config.save(ws.root / CONFIG_FILE)
-        report = ws.sync([s.name for s in demo_sources])
+        # The directory first: connectors that link organisers and funders to known actors
+        # then find them, the first time as every time after.
+        directory_first = [s.name for s in demo_sources if s.name == "demo-annuaire"]
+        report = ws.sync(directory_first)
+        rest = ws.sync([s.name for s in demo_sources if s.name not in directory_first])
+        report = SyncReport(sources=report.sources + rest.sources)
         print_report(report)
         click.echo("\nUpcoming events:")
         _emit(ws.events(upcoming=True, limit=10), ws, "table", _event_row)
