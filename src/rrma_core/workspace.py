@@ -643,6 +643,7 @@ class Workspace:
         personal_data: bool = False,
         include_withdrawn: bool = False,
         where: Mapping[str, Any] | None = None,
+        now: datetime | None = None,
         **options: Any,
     ) -> int:
         """Write records in format ``fmt`` (an exporter's name, such as ``"jsonl"``).
@@ -658,6 +659,8 @@ class Workspace:
             include_withdrawn: With no ``records``: include withdrawn records.
             where: With no ``records``: the query filters, as ``select`` takes them
                 (``{"departement": "69", "upcoming": True}``, ``{"open_on": date.today()}``).
+            now: The export's "now" (for "closes in N days", generation stamps); default
+                the current time. Give one to get the same bytes from the same records.
             **options: The exporter's options.
 
         Returns:
@@ -684,14 +687,22 @@ class Workspace:
         ctx = ExportContext(
             workspace=self.name, timezone=self.timezone, lang=lang, personal_data=personal_data
         )
-        if isinstance(out, str | Path):
-            path = Path(out)
-            tmp = path.with_name(path.name + ".tmp")
-            with tmp.open("wb") as stream:
-                count = exporter.export(records, stream, ctx)
-            tmp.replace(path)  # a reader never sees half a file
-            return count
-        return exporter.export(records, out, ctx)
+        if now is not None:
+            ctx.now = now
+        # Labels come from this workspace's vocabularies (its plugins' sectors included).
+        with use_registry(self.vocabularies):
+            if isinstance(out, str | Path):
+                path = Path(out)
+                tmp = path.with_name(path.name + ".tmp")
+                try:
+                    with tmp.open("wb") as stream:
+                        count = exporter.export(records, stream, ctx)
+                except BaseException:
+                    tmp.unlink(missing_ok=True)  # nothing half-written stays behind
+                    raise
+                tmp.replace(path)  # a reader never sees half a file
+                return count
+            return exporter.export(records, out, ctx)
 
     # --- JSON Lines ----------------------------------------------------------------------------
 

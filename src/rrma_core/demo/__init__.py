@@ -96,6 +96,15 @@ DEMO_SOURCES: list[DemoSource] = [
         {"url": "{base}/rss/demo.xml", "funder": "Région Auvergne-Rhône-Alpes"},
     ),
     DemoSource(
+        "demo-agenda-ics",
+        "ics",
+        "/agenda/demo.ics",
+        "rrma_ics",
+        "samples/demo.ics",
+        "text/calendar; charset=utf-8",
+        {"url": "{base}/agenda/demo.ics"},
+    ),
+    DemoSource(
         "demo-festisol",
         "festival",
         "/festival/demo.csv",

@@ -201,7 +201,7 @@ class ActorsBySdg(_Actors, ByFacet):
     )
     note = _multi_note("ODD", "SDGs")
 
-    def rows(self, scope: Scope) -> list[dict[str, Any]]:
-        """SDGs in their order, 1 to 17, then the actors without any."""
-        found = super().rows(scope)
-        return sorted(found, key=lambda r: (r["sdg"] is None, int(r["sdg"] or 0)))
+    def figures(self, scope: Scope) -> tuple[list[Mapping[str, Any]], float | None]:
+        """SDGs in their order, 1 to 17, then the actors without any; and the total."""
+        found, total = super().figures(scope)
+        return sorted(found, key=lambda r: (r["sdg"] is None, int(r["sdg"] or 0))), total

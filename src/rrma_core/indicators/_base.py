@@ -240,6 +240,13 @@ class Indicator:
         """
         return None
 
+    def figures(self, scope: Scope) -> tuple[list[Mapping[str, Any]], float | None]:
+        """The rows and the total together: ``(list(rows(scope)), total(scope))``.
+
+        Indicators that can get both from one query override this instead.
+        """
+        return list(self.rows(scope)), self.total(scope)
+
     def dimension_label(self, dimension: str, value: Any, scope: Scope) -> str:
         """The label of one dimension value (override for dimensions of your own)."""
         return dimension_label(dimension, value, scope.lang, scope.ws.vocabularies)
@@ -303,7 +310,8 @@ class Indicator:
         """
         pd = pandas()
         scope = Scope.make(ws, period=period, region=region, lang=lang)
-        rows = [dict(row) for row in self.rows(scope)]
+        found, total = self.figures(scope)
+        rows = [dict(row) for row in found]
         labelled = self.label_dimensions if self.label_dimensions is not None else self.dimensions
         for row in rows:
             if "label" not in row:
@@ -333,7 +341,7 @@ class Indicator:
             region=scope.region,
             lang=lang,
             source=ws.name,
-            total=self.total(scope),
+            total=total,
         )
         return frame
 

@@ -108,13 +108,13 @@ class CallsByMonth(_Calls, ByMonth):
         "deadline are not counted.",
     )
 
-    def rows(self, scope: Scope) -> list[dict[str, Any]]:
+    def rows(self, scope: Scope) -> list[Mapping[str, Any]]:
         """One row per closing month with calls, in order."""
         deadline = records.c.deadline
         where = [*self.base(scope), deadline.is_not(None)]
         if scope.low is not None and scope.high is not None:
             where += [deadline > scope.low, deadline <= scope.high]
-        return self.monthly(scope, deadline, records.c.id, where, records, distinct=False)
+        return self.monthly(scope, deadline, records.c.id, where, records, distinct=False)[0]
 
 
 class CallsByFunder(_Calls):

@@ -12,7 +12,18 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, not_, select
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    not_,
+    null,
+    select,
+    union_all,
+)
 
 from rrma_core.indicators._base import Indicator, Scope
 from rrma_core.indicators._sql import month_bucket
@@ -83,11 +94,13 @@ class ByFacet(SqlIndicator):
         """The expression grouping a term's code (``None``: group by the code itself)."""
         return None
 
-    def rows(self, scope: Scope) -> list[dict[str, Any]]:
-        """One row per code (or group of codes), plus the records without any."""
+    def figures(self, scope: Scope) -> tuple[list[Mapping[str, Any]], float | None]:
+        """One row per code (or group of codes), plus the records without any; and how many
+        records were counted. Two queries."""
         dimension = self.dimensions[0]
+        conditions = self.conditions(scope)
         joined = terms.join(records, records.c.id == terms.c.record_id)
-        where = [terms.c.facet == self.facet, *self.conditions(scope)]
+        where = [terms.c.facet == self.facet, *conditions]
         grouped = self.group(terms.c.code)
         if grouped is None:
             # (record_id, facet, code) is the primary key: count(*) counts distinct records.
@@ -110,16 +123,19 @@ class ByFacet(SqlIndicator):
             query = select(pairs.c.grp, func.count(pairs.c.record_id.distinct())).group_by(
                 pairs.c.grp
             )
-        found = [{dimension: code, "value": int(count)} for code, count in scope.execute(query)]
-        none = (
-            select(func.count())
-            .select_from(records)
-            .where(*self.conditions(scope), not_(has_term(self.facet)))
-        )
-        missing = int(scope.execute(none)[0][0] or 0)
+        found: list[Mapping[str, Any]] = [
+            {dimension: code, "value": int(count)} for code, count in scope.execute(query)
+        ]
+        without = case((not_(has_term(self.facet)), 1), else_=0)
+        counts = select(func.count(), func.sum(without)).select_from(records).where(*conditions)
+        total, missing = scope.execute(counts)[0]
         if missing:
-            found.append({dimension: None, "value": missing})
-        return found
+            found.append({dimension: None, "value": int(missing)})
+        return found, int(total or 0)
+
+    def rows(self, scope: Scope) -> list[Mapping[str, Any]]:
+        """One row per code (or group of codes), plus the records without any."""
+        return self.figures(scope)[0]
 
     def total(self, scope: Scope) -> float | None:
         """How many records were counted (each once, whatever its number of codes)."""
@@ -135,12 +151,13 @@ class ByMonth(SqlIndicator):
     #: Count an instant at local midnight in the month it ends (deadlines).
     end_inclusive: ClassVar[bool] = False
 
-    def bounds(self, scope: Scope, column: Any, where: list[Any], joined: Any) -> tuple[date, date]:
-        """The first and last local days the values fall on: the period's, else the data's."""
+    def bounds(self, scope: Scope, column: Any) -> tuple[date, date]:
+        """The first and last local days the values may fall on: the period's, else those of
+        the whole column (read from its index: a wider range than the rows counted only adds
+        months that stay empty)."""
         if scope.period is not None:
             return scope.period.start, scope.period.end
-        query = select(func.min(column), func.max(column)).select_from(joined).where(*where)
-        low, high = scope.execute(query)[0]
+        low, high = scope.execute(select(func.min(column), func.max(column)))[0]
         if low is None or high is None:
             today = date.today()
             return today, today
@@ -158,8 +175,13 @@ class ByMonth(SqlIndicator):
         joined: Any,
         *,
         distinct: bool,
-    ) -> list[dict[str, Any]]:
-        """Rows ``{"month": "2026-11", "value": n}``, in month order.
+    ) -> tuple[list[Mapping[str, Any]], int | None]:
+        """Rows ``{"month": "2026-11", "value": n}`` in month order, and (when ``distinct``)
+        how many distinct things were counted over all months.
+
+        One statement: the (month, counted) pairs are a common table expression, grouped by
+        month and, for the total, counted once more (both databases materialise a CTE used
+        twice, so the rows are read once).
 
         Args:
             scope: The scope.
@@ -167,11 +189,11 @@ class ByMonth(SqlIndicator):
             counted: What is counted (a record id column).
             where: The conditions (the period's bounds on ``column`` included).
             joined: The FROM clause.
-            distinct: Count distinct values of ``counted`` (else rows).
+            distinct: Count distinct values of ``counted`` (else rows), and give the total.
         """
         first, last = (None, None)
         if scope.dialect != "postgresql":
-            first, last = self.bounds(scope, column, where, joined)
+            first, last = self.bounds(scope, column)
         bucket = month_bucket(
             column,
             dialect=scope.dialect,
@@ -184,11 +206,19 @@ class ByMonth(SqlIndicator):
             select(bucket.label("month"), counted.label("counted"))
             .select_from(joined)
             .where(*where)
-            .subquery()
+            .cte("pairs")
         )
-        measure = func.count(pairs.c.counted.distinct()) if distinct else func.count()
-        query = select(pairs.c.month, measure).group_by(pairs.c.month).order_by(pairs.c.month)
-        return [{"month": month, "value": int(n)} for month, n in scope.execute(query)]
+        if not distinct:
+            query = select(pairs.c.month, func.count()).group_by(pairs.c.month)
+            rows = scope.execute(query.order_by(pairs.c.month))
+            return [{"month": month, "value": int(n)} for month, n in rows], None
+        measure = func.count(pairs.c.counted.distinct())
+        by_month = select(pairs.c.month, measure).group_by(pairs.c.month)
+        overall = select(null().label("month"), measure)
+        found = scope.execute(union_all(by_month, overall))
+        total = next((int(n) for month, n in found if month is None), 0)
+        months = sorted((month, int(n)) for month, n in found if month is not None)
+        return [{"month": month, "value": n} for month, n in months], total
 
 
 def case_groups(code: ColumnElement[Any], groups: Mapping[str, Iterable[str]]) -> Any:

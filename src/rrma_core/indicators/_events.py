@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, not_
+from sqlalchemy import ColumnElement, and_, exists, or_, select, union_all
 
 from rrma_core.indicators._base import Scope
-from rrma_core.indicators._counting import ByColumn, ByMonth, SqlIndicator, has_term, records
+from rrma_core.indicators._counting import ByColumn, ByMonth, SqlIndicator, records, terms
 from rrma_core.indicators._labels import bilingual
 from rrma_core.storage._store import occurrences_t
 
@@ -45,14 +45,22 @@ class _Events(SqlIndicator):
     record_type = "event"
 
     def base(self, scope: Scope) -> list[ColumnElement[bool]]:
-        """Events not withdrawn nor cancelled, in the région if given (no period)."""
+        """Events not withdrawn nor cancelled, in the région if given, that may have an
+        occurrence in the period (their first starts before it ends, their last ends after
+        it starts: a condition the index on ``(record_type, start_at)`` serves)."""
+        cancelled = select(terms.c.record_id).where(
+            terms.c.facet == "status", terms.c.code == "cancelled"
+        )
         conditions: list[ColumnElement[bool]] = [
             records.c.record_type == "event",
             records.c.withdrawn_at.is_(None),
-            not_(has_term("status", ["cancelled"])),
+            records.c.id.not_in(cancelled),
         ]
         if scope.region is not None:
             conditions.append(records.c.region == scope.region)
+        if scope.low is not None and scope.high is not None:
+            conditions.append(records.c.start_at < scope.high)
+            conditions.append(or_(records.c.start_at >= scope.low, records.c.end_at > scope.low))
         return conditions
 
     def in_period(self, scope: Scope) -> list[ColumnElement[bool]]:
@@ -123,11 +131,29 @@ class EventsByKind(_Events, ByColumn):
 
 
 class _EventsMonthly(_Events, ByMonth):
-    def monthly_rows(self, scope: Scope, *, distinct: bool) -> list[dict[str, Any]]:
-        joined = occurrences.join(records, records.c.id == occurrences.c.record_id)
-        where = [*self.base(scope), *self.in_period(scope)]
+    def monthly_figures(
+        self, scope: Scope, *, distinct: bool
+    ) -> tuple[list[Mapping[str, Any]], int | None]:
+        # Only events have occurrences: rather than join each occurrence to its event, leave
+        # out the few events not counted (withdrawn or cancelled: a short list the database
+        # hashes once) and, for a région, keep those of its events (an indexed list).
+        excluded = union_all(
+            select(records.c.id).where(records.c.withdrawn_at.is_not(None)),
+            select(terms.c.record_id).where(terms.c.facet == "status", terms.c.code == "cancelled"),
+        )
+        where = [occurrences.c.record_id.not_in(excluded), *self.in_period(scope)]
+        if scope.region is not None:
+            regional = select(records.c.id).where(
+                records.c.region == scope.region, records.c.record_type == "event"
+            )
+            where.append(occurrences.c.record_id.in_(regional))
         return self.monthly(
-            scope, occurrences.c.start_at, occurrences.c.record_id, where, joined, distinct=distinct
+            scope,
+            occurrences.c.start_at,
+            occurrences.c.record_id,
+            where,
+            occurrences,
+            distinct=distinct,
         )
 
 
@@ -152,9 +178,13 @@ class EventsByMonth(_EventsMonthly):
         "may add up to more than the number of events (attrs['total']).",
     )
 
-    def rows(self, scope: Scope) -> list[dict[str, Any]]:
+    def figures(self, scope: Scope) -> tuple[list[Mapping[str, Any]], float | None]:
+        """One row per month with events, in order, and how many distinct events, at once."""
+        return self.monthly_figures(scope, distinct=True)
+
+    def rows(self, scope: Scope) -> list[Mapping[str, Any]]:
         """One row per month with events, in order."""
-        return self.monthly_rows(scope, distinct=True)
+        return self.monthly_figures(scope, distinct=True)[0]
 
     def total(self, scope: Scope) -> float | None:
         """How many distinct events were counted."""
@@ -176,6 +206,6 @@ class OccurrencesByMonth(_EventsMonthly):
         "ten screenings counts ten.",
     )
 
-    def rows(self, scope: Scope) -> list[dict[str, Any]]:
+    def rows(self, scope: Scope) -> list[Mapping[str, Any]]:
         """One row per month with occurrences, in order."""
-        return self.monthly_rows(scope, distinct=False)
+        return self.monthly_figures(scope, distinct=False)[0]
