@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
@@ -14,6 +15,7 @@ from rrma_core.cli._sync import print_report
 from rrma_core.config import CONFIG_FILE, SourceConfig, WorkspaceConfig
 from rrma_core.demo import DEMO_SOURCES, serve_samples
 from rrma_core.errors import RrmaError
+from rrma_core.models import Record
 from rrma_core.sync import SyncReport
 from rrma_core.workspace import Workspace
 
@@ -56,6 +58,11 @@ def demo(state: CliState, directory: Path) -> None:
         click.echo("\nCalls for projects open today:")
         today = datetime.now(ws.timezone).date()
         _emit(ws.calls(open_on=today, limit=10), ws, "table", _call_row)
+        written = _write_exports(ws, today)
+        if written:
+            click.echo("\nWritten (open them in a browser or a calendar):")
+            for path in written:
+                click.echo(f"  {path}")
         click.echo(
             f"\nExplore: rrma --workspace {directory} events --upcoming --departement 69\n"
             f"         rrma --workspace {directory} calls --open --format csv"
@@ -78,3 +85,32 @@ def _previous_port(directory: Path) -> int:
             if port:
                 return port
     return 0
+
+
+#: What the demo writes: (exporter, file, records to export, exporter options).
+_EXPORTS: list[tuple[str, str, str, dict[str, Any]]] = [
+    ("ics", "agenda.ics", "upcoming events", {}),
+    ("rss", "appels.rss", "open calls", {"kind": "calls"}),
+    ("digest", "lettre.html", "open calls, upcoming events, resources", {}),
+]
+
+
+def _write_exports(ws: Workspace, today: date) -> list[Path]:
+    """The demo's agenda, calls feed and newsletter, in ``exports/`` of the workspace."""
+    folder = ws.root / "exports"
+    folder.mkdir(exist_ok=True)
+    installed = ws.plugins.exporters()
+    written = []
+    for fmt, name, what, options in _EXPORTS:
+        if fmt not in installed:
+            continue
+        records: list[Record]
+        if what == "upcoming events":
+            records = list(ws.events(upcoming=True))
+        elif what == "open calls":
+            records = list(ws.calls(open_on=today))
+        else:
+            records = [*ws.calls(open_on=today), *ws.events(upcoming=True), *ws.resources()]
+        ws.export(fmt, folder / name, records=records, **options)
+        written.append(folder / name)
+    return written
