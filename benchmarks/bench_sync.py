@@ -167,6 +167,7 @@ def main() -> None:
     try:
         with serve(bodies, honour) as base:
             ws = workspace(tmp / "ws", base, list(bodies))
+            ws.plugins  # noqa: B018 - load plugins first: importing them is not sync work
             cold, report = measure("cold", ws.sync)
             assert report.ok, report.failed[0].error
             stored = ws.store.count("event")

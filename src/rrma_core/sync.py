@@ -39,6 +39,7 @@ from rrma_core.models import Actor, Provenance, Record
 from rrma_core.models._base import utcnow
 from rrma_core.storage import RecordQuery, SourceState, Store, StoredRow, url_key
 from rrma_core.storage._index import fold_name
+from rrma_core.storage._store import global_id
 from rrma_core.vocabularies import use_registry
 
 if TYPE_CHECKING:
@@ -364,7 +365,11 @@ class _Runner:
         report = outcome.report
         now = utcnow()
         with self.store.transaction() as conn:
-            state = self.store.source_state(conn, config.name, config.connector)
+            # The state read before the sync (the fetch used it); a concurrent process that
+            # synced the same source since then loses to this run, which is the later one.
+            state = self.states.get(config.name) or self.store.source_state(
+                conn, config.name, config.connector
+            )
             if report.status == "ok":
                 linked = self.store.linked(conn, config.name)
                 self._write_items(
@@ -519,7 +524,7 @@ class _Runner:
             source_id = probe.provenance[0].source_id or ""
             for candidate in [
                 *by_key.get(key or "", []),
-                *(by_source_id.get(source_id, []) if _global_id(source_id) else []),
+                *(by_source_id.get(source_id, []) if global_id(source_id) else []),
             ]:
                 if candidate.record_type == probe.record_type:
                     found.setdefault(candidate.id, candidate)
@@ -634,13 +639,6 @@ def _delivered_by(row: StoredRow, source: str, source_id: str) -> bool:
     """Whether the stored record came from item ``source_id`` of ``source``."""
     provenance = json.loads(row.data).get("provenance") or []
     return any(p.get("source") == source and p.get("source_id") == source_id for p in provenance)
-
-
-def _global_id(source_id: str) -> bool:
-    """Whether a source id names the item beyond its source (an iCalendar UID such as
-    ``2026-11-20-42@agenda.example.org``, a URL or a URN), so that two sources giving it
-    mean the same item. Plain ids ("1", "42") are only unique within their source."""
-    return "@" in source_id or source_id.startswith(("http://", "https://", "urn:", "tag:"))
 
 
 def _title(record: Record) -> str | None:

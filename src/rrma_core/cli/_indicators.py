@@ -123,7 +123,13 @@ def _shown(frame: Any) -> set[str]:
     is_flag=True,
     help="Compare the région (--region, else the workspace's) with the whole database.",
 )
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    show_default=True,
+    help="Language of the labels and texts.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -153,8 +159,8 @@ def indicators_command(
 
     Without KEY, lists every indicator (built-in and from plugins). With KEY, prints its
     figures for the period and région given (all records by default), with the rule for
-    adding them up. --compare-to compares two years; --national compares a région with the
-    whole database; --store saves the figures as Observation records.
+    adding them up. Compare two years with --compare-to, or a région with the whole database
+    with --national; save the figures as Observation records with --store.
     """
     ws = state.workspace() if state.has_workspace() else None
     if key is None:

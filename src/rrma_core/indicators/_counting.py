@@ -179,8 +179,8 @@ class ByMonth(SqlIndicator):
         """Rows ``{"month": "2026-11", "value": n}`` in month order, and (when ``distinct``)
         how many distinct things were counted over all months.
 
-        One statement: the (month, counted) pairs are a common table expression, grouped by
-        month and, for the total, counted once more (both databases materialise a CTE used
+        One statement: the distinct (month, counted) pairs are a common table expression,
+        counted by month and, for the total, once more (both databases materialise a CTE used
         twice, so the rows are read once).
 
         Args:
@@ -191,16 +191,9 @@ class ByMonth(SqlIndicator):
             joined: The FROM clause.
             distinct: Count distinct values of ``counted`` (else rows), and give the total.
         """
-        first, last = (None, None)
-        if scope.dialect != "postgresql":
-            first, last = self.bounds(scope, column)
+        first, last = self.bounds(scope, column)
         bucket = month_bucket(
-            column,
-            dialect=scope.dialect,
-            tz=scope.tz,
-            first=first,
-            last=last,
-            end_inclusive=self.end_inclusive,
+            column, tz=scope.tz, first=first, last=last, end_inclusive=self.end_inclusive
         )
         pairs = (
             select(bucket.label("month"), counted.label("counted"))
@@ -212,9 +205,11 @@ class ByMonth(SqlIndicator):
             query = select(pairs.c.month, func.count()).group_by(pairs.c.month)
             rows = scope.execute(query.order_by(pairs.c.month))
             return [{"month": month, "value": int(n)} for month, n in rows], None
-        measure = func.count(pairs.c.counted.distinct())
-        by_month = select(pairs.c.month, measure).group_by(pairs.c.month)
-        overall = select(null().label("month"), measure)
+        # Distinct (month, thing) pairs first: one sort, then plain counts per month, and the
+        # distinct things over the (fewer) pairs for the total.
+        unique = select(pairs.c.month, pairs.c.counted).distinct().cte("unique_pairs")
+        by_month = select(unique.c.month, func.count()).group_by(unique.c.month)
+        overall = select(null().label("month"), func.count(unique.c.counted.distinct()))
         found = scope.execute(union_all(by_month, overall))
         total = next((int(n) for month, n in found if month is None), 0)
         months = sorted((month, int(n)) for month, n in found if month is not None)

@@ -2,17 +2,15 @@
 
 Dates are stored as naive UTC (see ``UTCDateTime``), but a month of events is a month of the
 network's calendar: an event at 00:30 on 1 November in Paris started at 23:30 UTC on
-31 October, and belongs to November. Both databases bucket in the workspace time zone:
+31 October, and belongs to November.
 
-- PostgreSQL converts each value with its own time-zone database:
-  ``to_char(timezone('Europe/Paris', timezone('UTC', start_at)), 'YYYY-MM')``.
-- SQLite has no time-zone database. The boundaries of the local months (the UTC instants of
-  local midnight on each first of the month, computed with ``zoneinfo``) are bound into a
-  balanced ``CASE`` expression: a value finds its month in about log2(months) comparisons of
-  the stored text, which sorts like the instants it holds.
-
-Both give the same months, daylight saving time included; the tests run the same fixtures on
-both databases.
+The boundaries of the local months (the UTC instants of local midnight on each first of the
+month, computed with ``zoneinfo``, daylight saving time included) are bound into a balanced
+``CASE`` expression: a value finds its month in about log2(months) comparisons. The statement
+is the same on SQLite (which has no time-zone database, and compares the stored text, which
+sorts like the instants it holds) and on PostgreSQL, where it was also twice as fast as
+converting each value with ``timezone('Europe/Paris', timezone('UTC', start_at))`` and
+``to_char`` (0.34 s against 0.74 s for 1,000,000 occurrences, in the benchmark's data).
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, case, func, literal, literal_column
+from sqlalchemy import ColumnElement, String, case, literal
 
 __all__ = ["local_midnight", "month_bucket", "month_starts", "months_between"]
 
@@ -76,33 +74,25 @@ def _tree(
 def month_bucket(
     column: Any,
     *,
-    dialect: str,
     tz: tzinfo,
-    first: date | None = None,
-    last: date | None = None,
+    first: date,
+    last: date,
     end_inclusive: bool = False,
 ) -> ColumnElement[Any]:
     """The local month (``"YYYY-MM"``) of a stored UTC date-time column, as SQL.
 
     Args:
         column: A ``UTCDateTime`` column (such as ``occurrences.start_at``).
-        dialect: ``engine.dialect.name``: ``"postgresql"`` or ``"sqlite"``.
         tz: The workspace time zone, whose months are counted.
-        first: On SQLite, the first local day the values may fall on (required there).
-        last: On SQLite, the last local day the values may fall on (required there).
+        first: The first local day the values may fall on.
+        last: The last local day the values may fall on.
         end_inclusive: Count an instant that is exactly local midnight in the month that
             ends there (deadlines: a call open "until 31 January" is stored as
             1 February 00:00 and closes in January).
 
     Returns:
-        A text expression; values outside ``first``..``last`` on SQLite get the nearest
-        month, so filter the rows on the same bounds.
+        A text expression; values outside ``first``..``last`` get the nearest month, so
+        filter the rows on the same bounds.
     """
-    if dialect == "postgresql":
-        value = column - literal_column("INTERVAL '1 microsecond'") if end_inclusive else column
-        local = func.timezone(str(tz), func.timezone("UTC", value))
-        return func.to_char(local, "YYYY-MM")
-    if first is None or last is None:
-        raise ValueError("month_bucket needs the first and last days on this database")
     labels, bounds = month_starts(first, last, tz)
     return _tree(column, labels, bounds, 0, len(labels), end_inclusive)

@@ -327,7 +327,15 @@ class Store:
         if not records:
             return []
         keys = sorted({k for r in records if (k := url_key(getattr(r, "url", None)))})
-        source_ids = sorted({p.source_id for r in records for p in r.provenance if p.source_id})
+        # Only ids that name the item beyond its source (UIDs, URLs) can match across sources.
+        source_ids = sorted(
+            {
+                p.source_id
+                for r in records
+                for p in r.provenance
+                if p.source_id and global_id(p.source_id)
+            }
+        )
         types = sorted({r.record_type for r in records})
         found: dict[str, StoredRow] = {}
         mine = select(provenance_t.c.record_id).where(provenance_t.c.source == exclude_source)
@@ -526,6 +534,13 @@ class Store:
             query = query.where(records_t.c.withdrawn_at.is_(None))
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar() or 0)
+
+
+def global_id(source_id: str) -> bool:
+    """Whether a source id names the item beyond its source (an iCalendar UID such as
+    ``2026-11-20-42@agenda.example.org``, a URL or a URN), so that two sources giving it
+    mean the same item. Plain ids ("1", "42") are only unique within their source."""
+    return "@" in source_id or source_id.startswith(("http://", "https://", "urn:", "tag:"))
 
 
 def _record_title(record: Record) -> object:
