@@ -28,6 +28,11 @@ __all__ = ["ADDITIVE_UNITS", "Indicator", "PeriodLike", "Scope", "as_period", "p
 #: or ``None`` for all time.
 PeriodLike = DateRange | int | tuple[date, date] | None
 
+_WORK_MEM = (
+    "SELECT set_config('work_mem', '64MB', true) "
+    "WHERE pg_size_bytes(current_setting('work_mem')) < 64 * 1024 * 1024"
+)
+
 #: Units whose values add up (and are 0 when nothing was counted); the others (rates, means,
 #: scores) are missing rather than 0 when there is nothing to measure.
 ADDITIVE_UNITS = frozenset({"count", "hours"})
@@ -158,8 +163,15 @@ class Scope:
         ]
 
     def execute(self, query: Executable) -> list[tuple[Any, ...]]:
-        """Run a SQLAlchemy Core query on the workspace database and return its rows."""
+        """Run a SQLAlchemy Core query on the workspace database and return its rows.
+
+        On PostgreSQL the query may use 64 MB of memory to group and sort (``work_mem``, for
+        this transaction only, when the server's setting is lower): the distinct events of
+        a million occurrences then group in memory instead of in files on disk.
+        """
         with self.ws.store.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(_WORK_MEM)
             return [tuple(row) for row in conn.execute(query)]
 
     def load(self, model: type[Record], *conditions: Any) -> list[Any]:

@@ -209,7 +209,8 @@ class ByMonth(SqlIndicator):
         # distinct things over the (fewer) pairs for the total.
         unique = select(pairs.c.month, pairs.c.counted).distinct().cte("unique_pairs")
         by_month = select(unique.c.month, func.count()).group_by(unique.c.month)
-        overall = select(null().label("month"), func.count(unique.c.counted.distinct()))
+        things = select(unique.c.counted).distinct().subquery()
+        overall = select(null().label("month"), func.count()).select_from(things)
         found = scope.execute(union_all(by_month, overall))
         total = next((int(n) for month, n in found if month is None), 0)
         months = sorted((month, int(n)) for month, n in found if month is not None)

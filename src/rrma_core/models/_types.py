@@ -38,13 +38,16 @@ __all__ = [
 # --- URLs ------------------------------------------------------------------------------------
 
 
+_SPACE = re.compile(r"\s")
+
+
 def _check_http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme.lower() not in {"http", "https"}:
         raise ValueError(f"URL {value!r} must start with http:// or https://")
     if not parts.hostname:
         raise ValueError(f"URL {value!r} has no host")
-    if any(c.isspace() for c in value):
+    if _SPACE.search(value):
         raise ValueError(f"URL {value!r} contains white space")
     return value
 
