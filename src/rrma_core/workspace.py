@@ -579,6 +579,24 @@ class Workspace:
         q.sql.order_by("start_at")
         return q.all()
 
+    # --- indicators ------------------------------------------------------------------------------
+
+    def indicator(self, key: str, **params: Any) -> Any:
+        """The figures of indicator ``key`` as a tidy pandas DataFrame.
+
+        See [`compute`][rrma_core.indicators.compute] for the parameters (``period``,
+        ``region``, ``lang``); pandas is the optional extra ``rrma-core[pandas]``.
+        """
+        from rrma_core.indicators import compute
+
+        return compute(self, key, **params)
+
+    def indicators(self) -> Any:
+        """Every indicator available here: the built-in ones and the plugins'."""
+        from rrma_core.indicators import indicators
+
+        return indicators(self)
+
     # --- selecting across models ----------------------------------------------------------------
 
     #: The filters each query method takes (``select`` passes each model those it has).

@@ -11,6 +11,7 @@ import click
 
 from rrma_core import __version__
 from rrma_core.cli._demo import demo
+from rrma_core.cli._indicators import indicators_command
 from rrma_core.cli._jsonl import export, import_
 from rrma_core.cli._plugins import add_plugin_commands, plugins_command
 from rrma_core.cli._records import RECORD_COMMANDS
@@ -104,6 +105,7 @@ for _command in (
     *RECORD_COMMANDS,
     export,
     import_,
+    indicators_command,
     plugins_command,
     schema,
     vocab,

@@ -107,7 +107,7 @@ def _emit(frame: Any, fmt: str) -> None:
 def _shown(frame: Any) -> set[str]:
     """The columns a table shows beside the label: the figures, the measure and its unit."""
     figures = {"value", "value_a", "value_b", "change", "change_pct", "month_a", "month_b"}
-    figures |= {"value_region", "value_national", "share_pct", "unit", "measure"}
+    figures |= {"value_region", "value_national", "share_pct", "unit"}
     return {c for c in frame.columns if c in figures}
 
 
@@ -164,7 +164,11 @@ def indicators_command(
     """
     ws = state.workspace() if state.has_workspace() else None
     if key is None:
-        listed = [cls.describe(lang) for cls in indicators(ws).values()]
+        # Outside a workspace: the built-in indicators and those of the installed plugins.
+        known = (
+            indicators(ws) if ws is not None else {**indicators(), **state.plugins().indicators()}
+        )
+        listed = [cls.describe(lang) for cls in known.values()]
         if fmt == "json":
             click.echo(json.dumps(listed, ensure_ascii=False, indent=2))
             return
