@@ -1,6 +1,7 @@
 """Sync benchmark: cold sync, warm re-sync, and a naive baseline, measured in one run.
 
-A local HTTP server (loopback only) serves N JSON Lines feeds of M events each, with ETags.
+A local HTTP server (loopback only, in its own process) serves N JSON Lines feeds of M events
+each, with ETags.
 The script measures:
 
 - cold: the first ``Workspace.sync()`` of a new workspace (SQLite);
@@ -23,10 +24,10 @@ import argparse
 import hashlib
 import http.server
 import json
+import multiprocessing
 import shutil
 import sqlite3
 import tempfile
-import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -67,8 +68,8 @@ def make_feed(feed: int, items: int) -> bytes:
     return "\n".join(lines).encode()
 
 
-@contextmanager
-def serve(bodies: dict[str, bytes], honour_etags: dict[str, bool]) -> Iterator[str]:
+def _run_server(bodies: dict[str, bytes], honour: Any, ports: Any) -> None:
+    """The feeds' server, in its own process (see ``serve``)."""
     etags = {path: '"' + hashlib.sha256(b).hexdigest()[:16] + '"' for path, b in bodies.items()}
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -82,7 +83,7 @@ def serve(bodies: dict[str, bytes], honour_etags: dict[str, bool]) -> Iterator[s
             if body is None:
                 self.send_error(404)
                 return
-            if honour_etags["on"] and self.headers.get("If-None-Match") == etags[self.path]:
+            if honour.value and self.headers.get("If-None-Match") == etags[self.path]:
                 self.send_response(304)
                 self.send_header("ETag", etags[self.path])
                 self.send_header("Content-Length", "0")
@@ -91,7 +92,7 @@ def serve(bodies: dict[str, bytes], honour_etags: dict[str, bool]) -> Iterator[s
             self.send_response(200)
             self.send_header("Content-Type", "application/x-ndjson")
             self.send_header("Content-Length", str(len(body)))
-            if honour_etags["on"]:
+            if honour.value:
                 self.send_header("ETag", etags[self.path])
             self.end_headers()
             self.wfile.write(body)
@@ -101,11 +102,27 @@ def serve(bodies: dict[str, bytes], honour_etags: dict[str, bool]) -> Iterator[s
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    ports.put(server.server_address[1])
+    server.serve_forever()
+
+
+@contextmanager
+def serve(bodies: dict[str, bytes], honour: Any) -> Iterator[str]:
+    """Serve the feeds from another process, on loopback.
+
+    In its own process the server does not compete with the syncing process for the
+    interpreter lock, as a real remote server would not (the same for both contestants).
+    ``honour.value`` (a shared flag) says whether it answers validators with 304.
+    """
+    context = multiprocessing.get_context("fork")
+    ports = context.Queue()
+    process = context.Process(target=_run_server, args=(bodies, honour, ports), daemon=True)
+    process.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://127.0.0.1:{ports.get(timeout=30)}"
     finally:
-        server.shutdown()
+        process.terminate()
+        process.join(timeout=10)
 
 
 def measure(label: str, run: Callable[[], Any]) -> tuple[float, Any]:
@@ -161,7 +178,7 @@ def main() -> None:
     args = parser.parse_args()
 
     bodies = {f"/feed-{i}.jsonl": make_feed(i, args.items) for i in range(args.feeds)}
-    honour = {"on": True}
+    honour = multiprocessing.get_context("fork").Value("b", 1)
     tmp = Path(tempfile.mkdtemp(prefix="rrma-bench-"))
     print(f"{args.feeds} feeds x {args.items} events = {args.feeds * args.items} events")
     try:
@@ -175,7 +192,7 @@ def main() -> None:
             warm, report = measure("warm-304", ws.sync)
             warm_writes = ws.store.writes.record_rows
             warm_meta = ws.store.writes.total - warm_writes
-            honour["on"] = False
+            honour.value = 0
             ws.store.writes.by_table.clear()
             warm200, report = measure("warm-200", ws.sync)
             warm200_writes = ws.store.writes.record_rows
@@ -184,7 +201,7 @@ def main() -> None:
             naive_time, count = measure(
                 "naive", lambda: naive(base, list(bodies), tmp / "naive.db")
             )
-            honour["on"] = True
+            honour.value = 1
             memory_ws = workspace(tmp / "ws-memory", base, list(bodies))
             cold_peak = peak_memory(memory_ws.sync)
             memory_ws.close()
