@@ -11,24 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from types import MappingProxyType
 
+from rrma_core.vocabularies import MONTHS, WEEKDAYS
+
 __all__ = ["LANGS", "Catalogue", "catalogue"]
 
 NBSP = "\u00a0"
-
-_MONTHS = {
-    "fr": (
-        "janvier", "février", "mars", "avril", "mai", "juin",
-        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-    ),
-    "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-}  # fmt: skip
-_DAYS = {
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
 
 # Every string a reader sees that does not come from a record. ``{...}`` fields are filled
 # with str.format; keys ending in ``_one`` / ``_other`` are the two plural forms.
@@ -147,11 +134,11 @@ class Catalogue:
             year: End with the year.
         """
         number = "1er" if value.day == 1 and self.lang == "fr" else str(value.day)
-        text = f"{number} {_MONTHS[self.lang][value.month - 1]}"
+        text = f"{number} {MONTHS[self.lang][value.month - 1]}"
         if year:
             text += f" {value.year}"
         if weekday:
-            text = f"{_DAYS[self.lang][value.weekday()]} {text}"
+            text = f"{WEEKDAYS[self.lang][value.weekday()]} {text}"
         return text
 
     def time(self, value: time | datetime) -> str:

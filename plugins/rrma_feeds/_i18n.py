@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from typing import Final
 
+from rrma_core.vocabularies import MONTHS, WEEKDAYS
+
 __all__ = [
     "Words",
     "format_amount",
@@ -21,40 +23,6 @@ __all__ = [
     "words_for",
 ]
 
-_MONTHS: Final = {
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-_WEEKDAYS: Final = {
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
 _CURRENCY_SIGNS: Final = {"EUR": "€"}
 
 
@@ -158,7 +126,7 @@ def words_for(lang: str) -> Words:
 
 def format_day(day: date, lang: str) -> str:
     """A day in full: ``vendredi 16 octobre 2026``, ``1er mai``; ``Friday 16 October 2026``."""
-    months, weekdays = _MONTHS[lang], _WEEKDAYS[lang]
+    months, weekdays = MONTHS[lang], WEEKDAYS[lang]
     if lang == "fr":
         number = "1er" if day.day == 1 else str(day.day)
         return f"{weekdays[day.weekday()]} {number} {months[day.month - 1]} {day.year}"
@@ -168,7 +136,7 @@ def format_day(day: date, lang: str) -> str:
 def format_short_day(day: date, lang: str) -> str:
     """A day without its weekday, for titles: ``16 octobre 2026``, ``16 October 2026``."""
     number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
-    return f"{number} {_MONTHS[lang][day.month - 1]} {day.year}"
+    return f"{number} {MONTHS[lang][day.month - 1]} {day.year}"
 
 
 def _time(moment: datetime) -> str:

@@ -24,6 +24,8 @@ from pydantic import ValidationError
 
 from rrma_core.models import Actor, Address
 from rrma_core.vocabularies import (
+    FRENCH_MONTH_NUMBERS,
+    WEEKDAYS,
     departement_of_commune,
     get_vocabulary,
     region_of_departement,
@@ -71,32 +73,8 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a"}
 _ALLOWED_TAGS |= {"h2", "h3", "h4", "blockquote"}
 
-_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS = {
-    "janvier": 1,
-    "janv": 1,
-    "jan": 1,
-    "fevrier": 2,
-    "fevr": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "sep": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "decembre": 12,
-    "dec": 12,
-}
+_WEEKDAYS = WEEKDAYS["fr"]
+_MONTHS = {**FRENCH_MONTH_NUMBERS, "jan": 1, "sep": 9}
 _DAY_ABBREVIATIONS = {"lun": 0, "mar": 1, "mer": 2, "jeu": 3, "ven": 4, "sam": 5, "dim": 6}
 _DATE_FORMATS = "12/11/2026, 12/11/26, jeudi 12 novembre 2026 ou 2026-11-12"
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from rrma_core.vocabularies import ActorType
+from rrma_core.vocabularies import FRENCH_MONTH_NUMBERS, ActorType
 from rrma_rss._fold import fold
 
 __all__ = [
@@ -41,29 +41,7 @@ __all__ = [
 
 # --- Dates ----------------------------------------------------------------------------------
 
-_MONTHS = {
-    "janvier": 1,
-    "janv": 1,
-    "fevrier": 2,
-    "fevr": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "decembre": 12,
-    "dec": 12,
-}
+_MONTHS = FRENCH_MONTH_NUMBERS
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE = re.compile(
     rf"""

@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
+from rrma_core.vocabularies import MONTHS
+
 __all__ = ["ANCHOR", "DEMO_SOURCES", "DemoSource", "sample_text", "serve_samples", "shift_dates"]
 
 #: The day the sample files are written around.
@@ -120,10 +122,7 @@ _ICS = re.compile(r"(?<=[:;=,])(\d{4})(\d{2})(\d{2})(?=T\d{6}|\r?$|[,;])", re.M)
 _SLASH = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _RFC822 = re.compile(r"\b(\d{1,2}) (" + "|".join(_EN_MONTHS) + r") (\d{4})\b")
-_FR_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
+_FR_MONTHS = MONTHS["fr"]
 _FRENCH = re.compile(r"\b(1er|\d{1,2}) (" + "|".join(_FR_MONTHS) + r") (\d{4})\b")
 
 

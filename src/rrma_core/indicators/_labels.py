@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from rrma_core.indicators._continents import continent_label
-from rrma_core.vocabularies import VocabularyRegistry
+from rrma_core.vocabularies import MONTHS, VocabularyRegistry
 
 __all__ = ["MEASURES", "bilingual", "dimension_label", "is_missing", "text_in"]
 
@@ -57,11 +57,6 @@ _MISSING: Mapping[str, Mapping[str, str]] = {
     "": {"fr": "Non renseigné", "en": "Not given"},
 }
 
-_MONTHS = {
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "en": "January February March April May June July August September October November December",
-}
-
 _EDITION = re.compile(r"^(?P<campaign>.+?)-(?P<year>\d{4})(?:-(?P<region>.+))?$")
 
 
@@ -89,7 +84,7 @@ def month_label(value: str, lang: str, *, year: bool = True) -> str:
     match = re.fullmatch(r"(\d{4})-(\d{2})", value)
     if match is None:
         return value
-    name = _MONTHS.get(lang, _MONTHS["fr"]).split()[int(match[2]) - 1]
+    name = MONTHS.get(lang, MONTHS["fr"])[int(match[2]) - 1]
     return f"{name} {match[1]}" if year else name
 
 

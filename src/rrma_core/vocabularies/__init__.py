@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+from rrma_core.vocabularies._calendar import FRENCH_MONTH_NUMBERS, MONTHS, WEEKDAYS
 from rrma_core.vocabularies._closed import (
     ActivityStatus,
     ActorType,
@@ -47,7 +48,10 @@ from rrma_core.vocabularies._geo import (
 )
 
 __all__ = [
+    "FRENCH_MONTH_NUMBERS",
     "LANGUAGES",
+    "MONTHS",
+    "WEEKDAYS",
     "ActivityStatus",
     "ActorType",
     "AttendanceMode",
