@@ -22,15 +22,15 @@ memory, not the document).
 from __future__ import annotations
 
 import argparse
-import gc
 import io
 import time
-import tracemalloc
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from _harness import Sink, best_times, peak_mib
 
 from rrma_core.exporters import ExportContext
 from rrma_core.models import CallForProjects, Event, Record
@@ -216,41 +216,6 @@ def _event_elements(parent: ET.Element, entry: Entry) -> None:
     ET.SubElement(parent, ev + "type").text = facts.kind
 
 
-class _Sink(io.RawIOBase):
-    """A binary output that only counts what it is given."""
-
-    def __init__(self) -> None:
-        self.size = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        self.size += len(data)
-        return len(data)
-
-
-def _best(runs: list[Callable[[], object]], repeat: int) -> list[float]:
-    """The best time of each run, taking turns (so that a busy machine slows both alike)."""
-    best = [float("inf")] * len(runs)
-    for _ in range(repeat):
-        for index, run in enumerate(runs):
-            gc.collect()
-            started = time.perf_counter()
-            run()
-            best[index] = min(best[index], time.perf_counter() - started)
-    return best
-
-
-def _peak(run: Callable[[], object]) -> float:
-    gc.collect()
-    tracemalloc.start()
-    run()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
-
-
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -286,7 +251,7 @@ def main() -> None:
             return len(out.getvalue())
 
         size = export()
-        export_time, floor_time = _best([export, floor], args.repeat)
+        export_time, floor_time = best_times([export, floor], args.repeat)
         del tree
         if args.no_memory:
             print(f"{exporter_cls.name:<6} {export_time:>8.3f}s {floor_time:>8.3f}s "
@@ -295,13 +260,13 @@ def main() -> None:
 
         # Peaks: the exporter from the records; the floor building its tree and writing it.
         def export_to_sink(exporter: FeedExporter = exporter) -> int:
-            return exporter.export(records, io.BufferedWriter(_Sink()), _ctx())
+            return exporter.export(records, io.BufferedWriter(Sink()), _ctx())
 
         def floor_from_entries(make_tree: Callable[[list[Entry]], Any] = make_tree) -> None:
-            make_tree(entries).write(_Sink(), encoding="utf-8", xml_declaration=True)
+            make_tree(entries).write(Sink(), encoding="utf-8", xml_declaration=True)
 
-        peak_export = _peak(export_to_sink)
-        peak_floor = _peak(floor_from_entries)
+        peak_export = peak_mib(export_to_sink)
+        peak_floor = peak_mib(floor_from_entries)
         print(f"{exporter_cls.name:<6} {export_time:>8.3f}s {floor_time:>8.3f}s "
               f"{export_time / floor_time:>5.2f}x {size / 2**20:>7.1f}MB "
               f"{peak_export:>10.1f}MB {peak_floor:>9.1f}MB")  # fmt: skip

@@ -26,16 +26,16 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gc
 import io
 import json
 import time
-import tracemalloc
 import zipfile
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import IO, Any
 from zoneinfo import ZoneInfo
+
+from _harness import Sink, best_times, peak_mib
 
 from rrma_core.exporters import ExportContext, Exporter
 from rrma_core.models import CallForProjects, Event, Record
@@ -212,44 +212,8 @@ def _zip_floor(
 # --- Measuring -------------------------------------------------------------------------------
 
 
-class _Sink(io.RawIOBase):
-    """A binary output that only counts what it is given."""
-
-    def __init__(self) -> None:
-        self.size = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        self.size += len(data)
-        return len(data)
-
-
 class _Counter(io.BytesIO):
     """A seekable output (as a file is) that keeps only its size."""
-
-
-def _best(runs: Sequence[Callable[[], object]], repeat: int) -> list[float]:
-    """The best time of each run, over ``repeat`` rounds that take turns (so that a busy
-    moment of the machine does not fall on one side only)."""
-    best = [float("inf")] * len(runs)
-    for _ in range(repeat):
-        for index, run in enumerate(runs):
-            gc.collect()
-            started = time.process_time()  # CPU time: robust to a busy, shared machine
-            run()
-            best[index] = min(best[index], time.process_time() - started)
-    return best
-
-
-def _peak(run: Callable[[], object]) -> float:
-    gc.collect()
-    tracemalloc.start()
-    run()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
 
 
 def main() -> None:
@@ -313,8 +277,10 @@ def main() -> None:
         out = io.BytesIO()
         export(out)
         size = len(out.getvalue())
-        export_time, floor_time = _best(
-            [lambda e=export: e(io.BytesIO()), lambda f=floor: f(io.BytesIO())], args.repeat
+        export_time, floor_time = best_times(
+            [lambda e=export: e(io.BytesIO()), lambda f=floor: f(io.BytesIO())],
+            args.repeat,
+            clock=time.process_time,  # CPU time: robust to a busy, shared machine
         )
         count = len(events) + (0 if name in ("jsonld", "geojson") else len(calls))
         line = (
@@ -323,8 +289,8 @@ def main() -> None:
             f"{count / export_time:>10,.0f}"
         )
         if not args.no_memory:
-            peak_export = _peak(lambda e=export: e(_Sink()))  # type: ignore[misc]
-            peak_floor = _peak(lambda f=floor: f(_Sink()))  # type: ignore[misc]
+            peak_export = peak_mib(lambda e=export: e(Sink()))  # type: ignore[misc]
+            peak_floor = peak_mib(lambda f=floor: f(Sink()))  # type: ignore[misc]
             line += f" {peak_export:>10.1f}MB {peak_floor:>9.1f}MB"
         print(line)
 
