@@ -26,9 +26,10 @@ from rrma_rss._html import (
     plain_title,
     sanitize,
 )
-from rrma_rss._keywords import keyword_index, words
 
 __all__ = ["FeedRead", "RssConnector", "RssOptions", "read_feed"]
+
+_WORD = re.compile(r"[^\W_]+")
 
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _CC_LICENCE = re.compile(
@@ -301,8 +302,8 @@ class _EntryReader:
         self.tz = tz
         self.find_actor = find_actor
         self.lang = options.language
-        self.sectors = keyword_index(get_vocabulary("sectors"))
-        self.sdgs = keyword_index(get_vocabulary("sdg"))
+        self.sectors = get_vocabulary("sectors")
+        self.sdgs = get_vocabulary("sdg")
         self.resource_kinds = get_vocabulary("resource_kinds")
 
     def read(self, source_id: str, entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -321,7 +322,9 @@ class _EntryReader:
         reading = f"{title}\n{text[:READ_LIMIT]}"
         about = "\n".join([reading, *categories])  # what themes and SDGs are found in
         folded = fold(about)
-        keywords = words(about, folded)
+        # The folded text's words, once, for both vocabularies (fold() is the fast,
+        # length-keeping fold the French readers use too).
+        about_words = " ".join(_WORD.findall(folded))
         published = _instant(entry.get("published_parsed"), self.tz)
         updated = _instant(entry.get("updated_parsed"), self.tz)
         item: dict[str, Any] = {
@@ -329,8 +332,8 @@ class _EntryReader:
             "title": {self.lang: title},
             "description": {self.lang: description} if description else None,
             "url": absolute_http_url(entry.get("link"), self.url),
-            "themes": self.sectors.match(keywords),
-            "sdgs": [int(code) for code in self.sdgs.match(keywords)],
+            "themes": self.sectors.match_words(about_words),
+            "sdgs": [int(code) for code in self.sdgs.match_words(about_words)],
         }
         if self.options.kind == "call":
             # fold() keeps lengths, so the reading text's folded form is a prefix of about's.
