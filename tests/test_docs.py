@@ -49,6 +49,7 @@ EXECUTED_PAGES = [
     "vocabularies.md",
     "workspace.md",
     "sync.md",
+    "campaigns.md",
 ]
 
 # --- Markdown helpers ------------------------------------------------------------------------
