@@ -50,6 +50,9 @@ EXECUTED_PAGES = [
     "workspace.md",
     "sync.md",
     "campaigns.md",
+    "spaces.md",
+    "trainings.md",
+    "personal-data.md",
 ]
 
 # --- Markdown helpers ------------------------------------------------------------------------

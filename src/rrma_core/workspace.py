@@ -345,6 +345,57 @@ class Workspace:
         withdrawn = record.model_copy(update={"withdrawn_at": utcnow()})
         return self.update(withdrawn)
 
+    def modify(self, record_id: str, change: Callable[[Any], Record], model: type[R]) -> R:
+        """Read a stored record, change it and store it, safe against concurrent writers.
+
+        The record is read and written in one transaction that holds it (PostgreSQL locks
+        its row, SQLite's write lock is taken at the start), so that two programs changing
+        the same record one after the other both see their change kept.
+
+        Args:
+            record_id: The record to change.
+            change: Called with the stored record; returns its new version (a model copy).
+            model: The model the record must be (a space, a training...).
+
+        Raises:
+            KeyError: when no record has this id.
+            InvalidRecord: when the new version is not valid.
+            StorageError: when the stored record is not a ``model``.
+        """
+        with self.store.transaction() as conn:
+            row = self.store.lock_row(conn, record_id)
+            if row is None:
+                raise KeyError(f"no stored record has id {record_id!r}")
+            record = self._load([row])[0]
+            if not isinstance(record, model):
+                raise StorageError(
+                    f"record {record_id!r} is a {row.record_type}, not a {model.record_type}"
+                )
+            changed = self._revalidate(change(record))
+            stored = changed.model_copy(
+                update={
+                    "id": record_id,
+                    "created_at": row.created_at,
+                    "updated_at": max(utcnow(), row.created_at),
+                }
+            )
+            self.store.write(conn, stored, exists_already=True)
+        return stored  # type: ignore[return-value]  # a copy of a ``model``
+
+    def person_data(self, person: str) -> dict[str, Any]:
+        """Everything stored about a person (GDPR access): see
+        [`person_data`][rrma_core.manage.person_data]."""
+        from rrma_core.manage import person_data
+
+        return person_data(self, person)
+
+    def forget(self, person: str) -> Any:
+        """Erase a person from every record, keeping the figures (GDPR erasure): see
+        [`forget`][rrma_core.manage.forget], which returns a ``ForgetReport``."""
+        from rrma_core.manage import forget
+
+        return forget(self, person)
+
     def _revalidate(self, record: Record) -> Record:
         with use_registry(self.vocabularies):
             try:

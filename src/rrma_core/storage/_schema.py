@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "metadata", "tables_v1"]
 
 #: The version of the schema this code writes. Opening an older database upgrades it.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -167,6 +167,17 @@ def _sync_runs(md: MetaData) -> Table:
     )
 
 
+def _erased_persons(md: MetaData) -> Table:
+    # The ids of persons erased (GDPR): never names or e-mails. Records are cleaned of these
+    # persons whenever they are stored, so a later sync or import cannot bring them back.
+    return Table(
+        "erased_persons",
+        md,
+        Column("person_id", String(200), primary_key=True),
+        Column("erased_at", UTCDateTime, nullable=False),
+    )
+
+
 def _build() -> MetaData:
     md = MetaData()
     _record_tables(md)
@@ -174,6 +185,8 @@ def _build() -> MetaData:
     # sources by their source ids.
     _sync_runs(md)
     Index("ix_provenance_source_id", md.tables["provenance"].c.source_id)
+    # Version 3: the register of erased persons.
+    _erased_persons(md)
     return md
 
 
@@ -187,5 +200,9 @@ def _to_v2(connection: Connection) -> None:
     Index("ix_provenance_source_id", md.tables["provenance"].c.source_id).create(connection)
 
 
+def _to_v3(connection: Connection) -> None:
+    _erased_persons(MetaData()).create(connection)
+
+
 #: ``MIGRATIONS[n]`` upgrades a database from version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, Callable[[Connection], Any]] = {1: _to_v2}
+MIGRATIONS: dict[int, Callable[[Connection], Any]] = {1: _to_v2, 2: _to_v3}
