@@ -53,6 +53,8 @@ EXECUTED_PAGES = [
     "spaces.md",
     "trainings.md",
     "personal-data.md",
+    "charts.md",
+    "report.md",
 ]
 
 # --- Markdown helpers ------------------------------------------------------------------------

@@ -32,7 +32,8 @@ def test_ci_runs_the_readme_commands() -> None:
     assert len(commands) == 2, "the README gives exactly two set-up commands"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     install_run, install_test = (c.strip() for c in commands)
-    assert "pip install ." in install_run
+    assert 'pip install ".[report]"' in install_run
+    assert "rrma demo" in install_run
     assert '.[test]"' in install_test
     assert "-m pytest" in install_test
     # CI runs both blocks as written (see readme_command in .ci/run), not a copy of them.

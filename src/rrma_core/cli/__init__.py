@@ -10,11 +10,14 @@ from typing import Any
 import click
 
 from rrma_core import __version__
+from rrma_core.cli._campaigns import campaign
 from rrma_core.cli._demo import demo
 from rrma_core.cli._indicators import indicators_command
 from rrma_core.cli._jsonl import export, import_
+from rrma_core.cli._manage import MANAGE_COMMANDS
 from rrma_core.cli._plugins import add_plugin_commands, plugins_command
 from rrma_core.cli._records import RECORD_COMMANDS
+from rrma_core.cli._report import report
 from rrma_core.cli._schema import schema
 from rrma_core.cli._state import CliState, plugin_warnings
 from rrma_core.cli._sync import sync
@@ -103,6 +106,7 @@ for _command in (
     sources,
     sync,
     *RECORD_COMMANDS,
+    *MANAGE_COMMANDS,
     export,
     import_,
     indicators_command,
@@ -112,6 +116,8 @@ for _command in (
     demo,
 ):
     cli.add_command(_command)
+cli.add_command(campaign)
+cli.add_command(report)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -113,4 +113,38 @@ def _write_exports(ws: Workspace, today: date) -> list[Path]:
             records = [*ws.calls(open_on=today), *ws.events(upcoming=True), *ws.resources()]
         ws.export(fmt, folder / name, records=records, **options)
         written.append(folder / name)
+    written.extend(_write_reports(ws, folder, today))
+    return written
+
+
+def _write_reports(ws: Workspace, folder: Path, today: date) -> list[Path]:
+    """The baromètre of the year and the report of its main campaign edition (the one with
+    the most events, one whose previous edition has events first), when matplotlib and
+    pandas are installed; else a line saying how to get them."""
+    from rrma_core.charts import _figure_class
+    from rrma_core.indicators._base import pandas
+
+    try:
+        pandas()
+        _figure_class()
+    except RrmaError as error:
+        click.echo(f"\nNo baromètre written: {error}")
+        return []
+    from rrma_core.campaigns import editions
+    from rrma_core.report import write_report
+
+    written = [write_report(ws, folder / "barometre.html", year=today.year)]
+    rows = [row for row in editions(ws) if row["events"] and not row["region"]]
+    counts = {row["edition"]: row["events"] for row in rows}
+    this_year = [row for row in rows if row["year"] == today.year]
+    if this_year:
+        best = max(
+            this_year,
+            key=lambda row: (
+                bool(counts.get(f"{row['campaign']}-{row['year'] - 1}")),
+                row["events"],
+            ),
+        )
+        edition = best["edition"]
+        written.append(write_report(ws, folder / f"campagne-{edition}.html", campaign=edition))
     return written

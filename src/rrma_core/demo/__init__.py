@@ -75,10 +75,12 @@ def _jsonl(name: str, file: str, model: str) -> DemoSource:
 #: directory, trainings and resources as JSON Lines.
 DEMO_SOURCES: list[DemoSource] = [
     _jsonl("demo-agenda", "events.jsonl", "Event"),
+    _jsonl("demo-archives", "events-previous.jsonl", "Event"),
     _jsonl("demo-appels", "calls.jsonl", "CallForProjects"),
     _jsonl("demo-annuaire", "actors.jsonl", "Actor"),
     _jsonl("demo-formations", "trainings.jsonl", "Training"),
     _jsonl("demo-ressources", "resources.jsonl", "Resource"),
+    _jsonl("demo-espaces", "spaces.jsonl", "MultiActorSpace"),
     DemoSource(
         "demo-openagenda",
         "openagenda",

@@ -45,9 +45,9 @@ def _method(fr: str, en: str) -> Mapping[str, str]:
 def _multi_note(fr: str, en: str) -> Mapping[str, str]:
     return bilingual(
         f"Un acteur compte une fois pour chaque {fr} : le total des valeurs dépasse le "
-        "nombre d'acteurs (attrs['total']).",
+        "nombre d'acteurs.",
         f"An actor counts once for each of its {en}: the values add up to more than the "
-        "number of actors (attrs['total']).",
+        "number of actors.",
     )
 
 

@@ -82,9 +82,9 @@ class CallsByTheme(_Calls, ByFacet):
     )
     note = bilingual(
         "Un appel compte une fois pour chacun de ses thèmes : le total des valeurs "
-        "dépasse le nombre d'appels (attrs['total']).",
+        "dépasse le nombre d'appels.",
         "A call counts once for each of its themes: the values add up to more than the "
-        "number of calls (attrs['total']).",
+        "number of calls.",
     )
 
 
@@ -137,9 +137,9 @@ class CallsByFunder(_Calls):
     )
     note = bilingual(
         "Un appel cofinancé compte pour chacun de ses financeurs : le total des valeurs "
-        "peut dépasser le nombre d'appels (attrs['total']).",
+        "peut dépasser le nombre d'appels.",
         "A call with several funders counts for each of them: the values may add up to "
-        "more than the number of calls (attrs['total']).",
+        "more than the number of calls.",
     )
 
     def rows(self, scope: Scope) -> list[dict[str, Any]]:

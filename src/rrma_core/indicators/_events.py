@@ -173,9 +173,9 @@ class EventsByMonth(_EventsMonthly):
     )
     note = bilingual(
         "Un événement dont les occurrences s'étalent sur plusieurs mois compte dans "
-        "chacun : le total des valeurs peut dépasser le nombre d'événements (attrs['total']).",
+        "chacun : le total des valeurs peut dépasser le nombre d'événements.",
         "An event whose occurrences fall in several months counts in each: the values "
-        "may add up to more than the number of events (attrs['total']).",
+        "may add up to more than the number of events.",
     )
 
     def figures(self, scope: Scope) -> tuple[list[Mapping[str, Any]], float | None]:
