@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select
 
+from rrma_core.charts import check_lang
 from rrma_core.errors import ConfigError
 from rrma_core.models import Actor, ActorRef, Campaign, CampaignEdition, Event, Person
 from rrma_core.models._types import _pad_code
@@ -257,21 +258,54 @@ def _edition_events(ws: Workspace, edition: _Edition) -> list[Event]:
     return list(q.all())
 
 
-def _actors(ws: Workspace, events: Iterable[Event], known: Mapping[str, Actor]) -> dict[str, Actor]:
-    """The stored actors the events' organisers name by id (withdrawn ones too), but those
-    already ``known``."""
-    ids = sorted({r.id for e in events for r in e.organisers if r.id and r.id not in known})
-    found: dict[str, Actor] = {}
-    for start in range(0, len(ids), 500):
-        q = ws.query(Actor, include_withdrawn=True)
-        q.sql.conditions.append(records_t.c.id.in_(ids[start : start + 500]))
-        found.update((actor.id, actor) for actor in q.all())
-    return found
+class _Directory:
+    """The directory's actors the organisers of the editions read name, found once.
+
+    An organiser is its reference's actor id; a reference by name only is the actor of the
+    directory with that name or acronym (case and accents ignored), when exactly one has it.
+    """
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.actors: dict[str, Actor] = {}
+        self.by_name: dict[str, str | None] = {}  # folded name -> actor id (None: 0 or 2+)
+
+    def read(self, events: Iterable[Event]) -> None:
+        """Look up the actors the ``events``' organisers name, but those known already."""
+        refs = [ref for event in events for ref in event.organisers]
+        ids = sorted({r.id for r in refs if r.id and r.id not in self.actors})
+        for start in range(0, len(ids), 500):
+            q = self.ws.query(Actor, include_withdrawn=True)
+            q.sql.conditions.append(records_t.c.id.in_(ids[start : start + 500]))
+            self.actors.update((actor.id, actor) for actor in q.all())
+        names = sorted(
+            {fold_name(r.name) for r in refs if not r.id and r.name} - {""} - set(self.by_name)
+        )
+        for start in range(0, len(names), 500):
+            chunk = names[start : start + 500]
+            found: dict[str, set[str]] = {name: set() for name in chunk}
+            q = self.ws.query(Actor)
+            q.sql.where_term("name", chunk)
+            for actor in q.all():
+                self.actors.setdefault(actor.id, actor)
+                for spelling in (actor.name, actor.acronym):
+                    if spelling and fold_name(spelling) in found:
+                        found[fold_name(spelling)].add(actor.id)
+            self.by_name.update(
+                (name, next(iter(ids_)) if len(ids_) == 1 else None) for name, ids_ in found.items()
+            )
+
+    def actor_id(self, ref: ActorRef) -> str | None:
+        """The id of the directory's actor a reference names, if any."""
+        if ref.id:
+            return ref.id
+        return self.by_name.get(fold_name(ref.name)) if ref.name else None
 
 
-def _load(ws: Workspace, edition: _Edition, actors: dict[str, Actor]) -> _Loaded:
+def _load(ws: Workspace, edition: _Edition, directory: _Directory) -> _Loaded:
     events = _edition_events(ws, edition)
-    actors.update(_actors(ws, events, actors))
+    directory.read(events)
+    actors = directory.actors
     departements = ws.vocabularies.get("departements")
     own_region = ws.config.workspace.region
     kept: list[Event] = []
@@ -283,7 +317,8 @@ def _load(ws: Workspace, edition: _Edition, actors: dict[str, Actor]) -> _Loaded
         region = departements[departement].data.get("region") if departement else None
         if region is None:
             # No place: where its organisers' head offices are, when the directory knows.
-            offices = [actors[r.id].region for r in event.organisers if r.id in actors]
+            ids = [directory.actor_id(r) for r in event.organisers]
+            offices = [actors[i].region for i in ids if i is not None and i in actors]
             region = next((o for o in offices if o), None)
         if (
             edition.region is not None
@@ -309,19 +344,23 @@ class _Organisers:
     """Who an organiser reference is: its actor id when known, else its folded name.
 
     A reference by name only that spells the name of an organiser known by id (in these
-    editions, or its actor's name) is that organiser.
+    editions, or its actor's name), or the name or acronym of exactly one actor of the
+    directory, is that organiser.
     """
 
-    def __init__(self, events: Iterable[Event], actors: Mapping[str, Actor]) -> None:
-        self.actors = actors
+    def __init__(self, events: Iterable[Event], directory: _Directory) -> None:
+        self.actors = directory.actors
         self.by_name: dict[str, str] = {}
         self.spellings: dict[str, Counter[str]] = {}
-        refs = [ref for event in events for ref in event.organisers]
-        for ref in refs:
+        for ref in (ref for event in events for ref in event.organisers):
             if ref.id:
-                for name in (ref.name, actors[ref.id].name if ref.id in actors else None):
+                actor = self.actors.get(ref.id)
+                for name in (ref.name, actor.name if actor else None):
                     if name and fold_name(name):
                         self.by_name.setdefault(fold_name(name), ref.id)
+        for name, actor_id in directory.by_name.items():
+            if actor_id is not None:
+                self.by_name.setdefault(name, actor_id)
 
     def key(self, ref: ActorRef) -> str:
         """The organiser's key: an actor id, or ``name:`` and the folded name."""
@@ -558,16 +597,16 @@ class _Both:
 
 def _both(ws: Workspace, edition: str, region: str | int | None) -> _Both:
     asked = _resolve(ws, edition, region)
-    actors: dict[str, Actor] = {}
-    now = _load(ws, asked, actors)
-    before = _load(ws, asked.before(), actors)
+    directory = _Directory(ws)
+    now = _load(ws, asked, directory)
+    before = _load(ws, asked.before(), directory)
     if not now.exists and not _known_campaign(ws, asked.campaign):
         raise ConfigError(
             f"no campaign {asked.campaign!r}: not a national campaign (alimenterre, festisol, "
             "mois-ess, migrantscene), no stored Campaign, and no edition or event names it"
         )
     everything = [*now.events, *now.cancelled, *before.events, *before.cancelled]
-    organisers = _Organisers(everything, actors)
+    organisers = _Organisers(everything, directory)
     counts = _count(now, organisers)
     previous_counts = _count(before, organisers) if before.exists else None
     return _Both(now, before, organisers, counts, previous_counts)
@@ -591,8 +630,8 @@ def edition_summary(
         The summary; see [`EditionSummary`][rrma_core.campaigns.EditionSummary].
 
     Raises:
-        ConfigError: for a malformed edition id, an unknown région or campaign, or a région
-            that contradicts the edition's.
+        ConfigError: for a malformed edition id, an unknown région or campaign, a région
+            that contradicts the edition's, or a language other than ``"fr"`` or ``"en"``.
 
     Example:
         ```python
@@ -602,6 +641,7 @@ def edition_summary(
             print(row["label"], row["events"], row["previous"])
         ```
     """
+    check_lang(lang)
     both = _both(ws, edition, region)
     now, counts, before = both.now, both.counts, both.previous_counts
     registry = ws.vocabularies
@@ -932,7 +972,8 @@ def edition_view(
         personal_data: Include the organisers' contact persons (GDPR personal data).
 
     Raises:
-        ConfigError: for a malformed edition id, an unknown région or campaign.
+        ConfigError: for a malformed edition id, an unknown région or campaign, or a language
+            other than ``"fr"`` or ``"en"``.
 
     Example:
         ```python
@@ -941,6 +982,7 @@ def edition_view(
             print(row["organiser"], row["missing"])
         ```
     """
+    check_lang(lang)
     both = _both(ws, edition, region)
     now, organisers = both.now, both.organisers
     record = now.record
@@ -1102,9 +1144,19 @@ class EditionFigures:
         return flat
 
     def rows(self, lang: str = "fr", registry: VocabularyRegistry | None = None) -> list[Row]:
-        """One ``{"figure", "label", "value"}`` row per figure, for a spreadsheet."""
+        """One ``{"figure", "label", "value"}`` row per figure, for a spreadsheet.
+
+        Args:
+            lang: The language of the labels (``"fr"`` or ``"en"``).
+            registry: The vocabularies the codes are labelled from (default: the current
+                ones; give the workspace's, ``ws.vocabularies``, for its own terms).
+
+        Raises:
+            ConfigError: for another language.
+        """
         from rrma_core.vocabularies._core import current_registry
 
+        check_lang(lang)
         registry = registry or current_registry()
         names = {
             "events": {"fr": "Événements", "en": "Events"},
@@ -1251,7 +1303,11 @@ def editions(ws: Workspace, *, lang: str = "fr") -> list[Row]:
     Returns:
         Rows of ``{"edition", "campaign", "name", "year", "region", "events", "stored"}``
         (``stored``: whether the edition has a record).
+
+    Raises:
+        ConfigError: for a language other than ``"fr"`` or ``"en"``.
     """
+    check_lang(lang)
     cancelled = select(terms_t.c.record_id).where(
         terms_t.c.facet == "status", terms_t.c.code == "cancelled"
     )

@@ -15,7 +15,8 @@ English with ``lang="en"``; numbers are written the French way (``1 234``, ``4,5
 - [`chart`][rrma_core.charts.chart]: compute an indicator and draw it with the right one.
 
 matplotlib is the optional extra ``rrma-core[report]``; without it, every chart raises
-[`RrmaError`][rrma_core.errors.RrmaError] saying how to install it.
+[`RrmaError`][rrma_core.errors.RrmaError] saying how to install it. A language other than
+``"fr"`` or ``"en"`` raises [`ConfigError`][rrma_core.errors.ConfigError].
 
 Example:
     ```python
@@ -40,6 +41,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from rrma_core.errors import ConfigError, RrmaError
+from rrma_core.vocabularies._core import LANGUAGES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -50,9 +52,11 @@ if TYPE_CHECKING:
 __all__ = [
     "DEPARTEMENT_TILES",
     "FRANCE_EXTENT",
+    "LANGS",
     "PALETTE",
     "bar_chart",
     "chart",
+    "check_lang",
     "departement_map",
     "format_number",
     "point_map",
@@ -157,6 +161,25 @@ _ADDITIVE = frozenset({"count", "hours"})
 _BLANK = "#eeeeee"
 
 
+LANGS: tuple[str, ...] = LANGUAGES
+"""The languages of the charts, reports and campaign views: French (the default), English."""
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if the charts, reports and campaign views are written in it.
+
+    Example:
+        >>> check_lang("en")
+        'en'
+
+    Raises:
+        ConfigError: for another language (naming it).
+    """
+    if lang not in LANGS:
+        raise ConfigError(f"unknown language {lang!r}: texts are in French or English (fr, en)")
+    return lang
+
+
 def _text(key: str, lang: str, **values: Any) -> str:
     texts = _TEXTS[key]
     return (texts.get(lang) or texts["fr"]).format(**values)
@@ -255,6 +278,7 @@ def format_number(value: float | None, lang: str = "fr", *, decimals: int = 1) -
         >>> format_number(12345), format_number(4.25, "en"), format_number(3.0)
         ('12\u202f345', '4.2', '3')
     """
+    check_lang(lang)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     number = float(value)
@@ -370,6 +394,7 @@ def bar_chart(
         ConfigError: when a DataFrame lacks its ``label`` or value columns.
         RrmaError: when matplotlib is not installed.
     """
+    check_lang(lang)
     compare = _is_frame(data) and "value_a" in data.columns and "value_b" in data.columns
     labels, series, attrs = _bar_rows(data, ("value_b", "value_a") if compare else ("value",))
     if title is None:
@@ -488,6 +513,7 @@ def time_series(
         ConfigError: when the data has no months.
         RrmaError: when matplotlib is not installed.
     """
+    check_lang(lang)
     fig = _new_figure(width, 3.4, layout=False)
     from matplotlib.ticker import MaxNLocator
 
@@ -672,6 +698,7 @@ def departement_map(
         ConfigError: for an unknown département or région code.
         RrmaError: when matplotlib is not installed.
     """
+    check_lang(lang)
     _figure_class()
     from matplotlib import colormaps
     from matplotlib.cm import ScalarMappable
@@ -784,6 +811,7 @@ def point_map(
         ConfigError: for a point that is not a (longitude, latitude) pair in range.
         RrmaError: when matplotlib is not installed.
     """
+    check_lang(lang)
     _figure_class()
     from matplotlib.patches import Polygon
 
@@ -886,6 +914,7 @@ def chart(
             ``compare_to`` without ``period``.
         RrmaError: when pandas or matplotlib is not installed.
     """
+    check_lang(lang)
     from rrma_core.indicators import compare_periods, compute, get_indicator
 
     _figure_class()

@@ -9,17 +9,18 @@ import json
 
 import pytest
 
-from rrma_core import CampaignEdition, Workspace
+from rrma_core import Actor, CampaignEdition, Workspace
 from rrma_core.campaigns import (
     MISSING,
     edition_figures,
+    edition_summary,
     edition_view,
     editions,
     save_figures,
 )
-from rrma_core.errors import RrmaError
+from rrma_core.errors import ConfigError, RrmaError
 
-from .conftest import AL26, AL26_84
+from .conftest import AL26, AL26_84, _event, _venue
 
 
 def test_organisers_and_their_events(ws: Workspace) -> None:
@@ -236,3 +237,56 @@ def test_to_dataframe_or_a_clear_error(ws: Workspace) -> None:
     assert list(frame["event_id"])[:2] == ["event-e1", "event-e2"]
     figures = edition_figures(ws, AL26).to_dataframe()
     assert int(figures.set_index("figure").loc["events", "value"]) == 8
+
+
+def test_organisers_named_only_are_found_in_the_directory(fresh: Workspace) -> None:
+    """A reference by name only is the directory's actor with that name (case and accents
+    ignored): linked, reachable, and placed at its head office when the event has no venue.
+    A name two actors share stays a name."""
+    fresh.add(Actor(id="actor-mds-1", name="Maison des Solidarités", actor_type="association"))
+    fresh.add(Actor(id="actor-mds-2", name="Maison des solidarites", actor_type="association"))
+    fs = "mois-ess-2026"
+    events = [
+        # No venue: placed at Ciné Loire's head office (42, région 84).
+        _event("f1", "conference", ["2026-11-20T18:00:00+01:00"], campaign=fs,
+               organisers=[{"name": "CINE LOIRE"}]),
+        # No venue: Solidarité Touraine's head office is in Tours (région 24): left out.
+        _event("f2", "conference", ["2026-11-21T18:00:00+01:00"], campaign=fs,
+               organisers=[{"name": "solidarite touraine"}]),
+        _event("f3", "workshop", ["2026-11-22T18:00:00+01:00"], campaign=fs,
+               organisers=[{"name": "Maison des Solidarités"}], venue=_venue("69123")),
+        _event("f4", "workshop", ["2026-11-23T18:00:00+01:00"], campaign=fs,
+               organisers=[{"name": "Terre et partage"}], venue=_venue("69123")),
+    ]  # fmt: skip
+    for event in events:
+        fresh.add(event)
+    view = edition_view(fresh, fs)
+    assert [(o.key, o.id, o.missing) for o in view.organisers] == [
+        ("actor-cine", "actor-cine", ("no-contact",)),
+        ("name:maison des solidarites", None, ("not-linked", "no-contact")),
+        ("actor-tp", "actor-tp", ()),
+    ]
+    assert {e.id: e.departement for o in view.organisers for e in o.events} == {
+        "event-f1": None,
+        "event-f3": "69",
+        "event-f4": "69",
+    }
+    summary = edition_summary(fresh, fs)
+    assert (summary.events, summary.organisers) == (3, 3)
+    assert [(r["organiser"], r["id"]) for r in summary.by_organiser] == [
+        ("Ciné Loire", "actor-cine"),
+        ("Maison des Solidarités", None),
+        ("Terre et Partage", "actor-tp"),
+    ]
+
+
+def test_an_unknown_language_is_refused(ws: Workspace) -> None:
+    calls = [
+        lambda: edition_view(ws, AL26, lang="de"),
+        lambda: edition_summary(ws, AL26, lang="EN"),
+        lambda: editions(ws, lang="de"),
+        lambda: edition_figures(ws, AL26).rows("de"),
+    ]
+    for call in calls:
+        with pytest.raises(ConfigError, match=r"unknown language '(de|EN)'"):
+            call()

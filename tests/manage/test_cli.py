@@ -72,7 +72,13 @@ def test_space_commands(capsys: pytest.CaptureFixture[str], root: Path) -> None:
     ]
     spring = json.loads(ok("space", "activity", "ecsi", "--start", "2026-02-01",
                            "--end", "2026-05-31", "--format", "json"))  # fmt: skip
-    assert len(spring) == 2
+    assert [(a["day"], a["kind"]) for a in spring] == [
+        ("2026-02-10", "meeting"),
+        ("2026-05-12", "meeting"),
+    ]
+    # The participants are personal data: named in no activity row.
+    assert "Awa Diop" not in json.dumps(activity, ensure_ascii=False)
+    assert "awa.diop" not in json.dumps(activity)
     listed = json.loads(ok("space", "list", "--format", "json"))
     assert listed == [{"id": "ecsi", "name": "Groupe ECSI", "kind": "thematic", "members": 1,
                        "meetings": 2}]  # fmt: skip

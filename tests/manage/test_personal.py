@@ -219,3 +219,32 @@ def test_version_2_database_gets_the_register(opener: Opener, ws: Workspace) -> 
     finally:
         engine.dispose()
     assert rows == [Person(**AWA).id]
+
+
+def test_forget_leaves_other_names_alone(ws: Workspace) -> None:
+    """A one-word name is erased from the person fields, not from free text, where it is as
+    likely part of another name; a full name is erased only as a whole word."""
+    ws.add(Actor(id="actor-paul", name="Asso Paul", actor_type="association",
+                 contacts=[Person(name="Paul")]))  # fmt: skip
+    ws.add(Actor(id="actor-saint-paul", name="Amis de Saint-Paul", actor_type="association",
+                 description={"fr": "Fondée à Saint-Paul avec Jean-Awa Diop-Sarr."},
+                 head_office={"address": {"city": "Saint-Paul",
+                                          "postal_code": "97460"}}))  # fmt: skip
+    ws.add(Actor(id="actor-awa", name="Asso Awa", actor_type="association",
+                 contacts=[Person(**AWA)]))  # fmt: skip
+    report = forget(ws, "Paul")
+    assert {r.record_id: (r.paths, r.mentions) for r in report.records} == {
+        "actor-paul": (["contacts[0]"], 0)
+    }
+    report = forget(ws, "Awa Diop")
+    assert {r.record_id: (r.paths, r.mentions) for r in report.records} == {
+        "actor-awa": (["contacts[0]"], 0)
+    }
+    other = ws.get("actor-saint-paul")
+    assert isinstance(other, Actor)
+    assert other.name == "Amis de Saint-Paul"
+    assert str(other.description) == "Fondée à Saint-Paul avec Jean-Awa Diop-Sarr."
+    assert other.head_office is not None
+    assert other.head_office.address is not None
+    assert other.head_office.address.city == "Saint-Paul"
+    assert ws.get("actor-paul").contacts == []  # type: ignore[attr-defined]

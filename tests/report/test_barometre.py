@@ -220,7 +220,7 @@ def test_a_region_counts_only_its_records(network: Workspace) -> None:
         barometre(network, year=2026, region="99")
     with pytest.raises(ConfigError, match="year 1800 is out of range"):
         barometre(network, year=1800)
-    with pytest.raises(ConfigError, match="French or English"):
+    with pytest.raises(ConfigError, match=r"unknown language 'de': texts are in French or English"):
         barometre(network, year=2026, lang="de")
 
 

@@ -297,3 +297,17 @@ def test_without_matplotlib_a_chart_says_how_to_install_it() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert "charts and reports need matplotlib: pip install 'rrma-core[report]'" in done.stdout
+
+
+def test_an_unknown_language_is_refused(network: Workspace) -> None:
+    calls = [
+        lambda: bar_chart([("a", 1)], lang="de"),
+        lambda: time_series({"2026-01": 1}, lang="EN"),
+        lambda: departement_map({"69": 1}, lang="de"),
+        lambda: point_map({"a": [(4.8, 45.7)]}, lang="de"),
+        lambda: chart(network, "events.by_kind", period=2026, lang="de"),
+        lambda: format_number(1.5, "de"),
+    ]
+    for call in calls:
+        with pytest.raises(ConfigError, match=r"unknown language '(de|EN)'"):
+            call()

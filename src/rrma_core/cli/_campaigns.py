@@ -18,6 +18,7 @@ from rrma_core.campaigns import (
     editions,
     save_figures,
 )
+from rrma_core.charts import LANGS
 from rrma_core.cli._state import CliState, console, pass_state, write_csv
 
 __all__ = ["campaign"]
@@ -27,7 +28,7 @@ _REGION = click.option(
 )
 _LANG = click.option(
     "--lang",
-    type=click.Choice(["fr", "en"]),
+    type=click.Choice(LANGS),
     default="fr",
     show_default=True,
     help="The language of names and labels.",
@@ -46,6 +47,18 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+def _as_data(rows: list[dict[str, Any]], fmt: str) -> bool:
+    """Print ``rows`` as JSON or CSV for ``fmt`` ``json`` or ``csv``; ``False`` for a table,
+    which the command draws."""
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(write_csv([{k: _cell(v) for k, v in r.items()} for r in rows]), nl=False)
+    else:
+        return False
+    return True
 
 
 def _table(rows: list[dict[str, Any]], columns: list[str]) -> None:
@@ -74,11 +87,9 @@ def campaign() -> None:
 def list_command(state: CliState, lang: str, fmt: str) -> None:
     """List the campaign editions, with their events (neither withdrawn nor cancelled)."""
     rows = editions(state.workspace(), lang=lang)
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        click.echo(write_csv([{k: _cell(v) for k, v in r.items()} for r in rows]), nl=False)
-    elif not rows:
+    if _as_data(rows, fmt):
+        return
+    if not rows:
         click.echo("No campaign editions: no event names one.", err=True)
     else:
         _table(rows, ["edition", "name", "year", "region", "events", "stored"])
@@ -170,11 +181,7 @@ def missing(
         state.workspace(), edition, region=region, lang=lang, personal_data=with_contacts
     )
     rows = view.chase_list()
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if fmt == "csv":
-        click.echo(write_csv([{k: _cell(v) for k, v in r.items()} for r in rows]), nl=False)
+    if _as_data(rows, fmt):
         return
     if not rows:
         click.echo("Nothing missing: every organiser's events are complete.", err=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from rrma_core.charts import LANGS
 from rrma_core.cli._state import CliState, console, pass_state
 
 __all__ = ["report"]
@@ -22,7 +23,7 @@ __all__ = ["report"]
 )
 @click.option(
     "--lang",
-    type=click.Choice(["fr", "en"]),
+    type=click.Choice(LANGS),
     default="fr",
     show_default=True,
     help="The report's language.",

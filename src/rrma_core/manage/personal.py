@@ -261,8 +261,18 @@ class ForgetReport:
 
 
 def _needles(matches: list[PersonMatch]) -> list[str]:
-    words = {n for m in matches for n in (*m.names, *m.emails) if len(n.strip()) >= 3}
+    """What identifies the person in free text: their e-mails, and their names of two words
+    or more. A one-word name ("Paul") is left alone: it is as likely a part of another name
+    (Saint-Paul) or word, and erasing it there would damage other records."""
+    words = {e.strip() for m in matches for e in m.emails if e.strip()}
+    words |= {n.strip() for m in matches for n in m.names if len(n.split()) >= 2}
     return sorted(words, key=lambda w: (-len(w), w))
+
+
+def _pattern(needle: str) -> re.Pattern[str]:
+    """``needle`` as a whole: not inside a longer word or a hyphenated name, any spacing."""
+    words = r"\s+".join(re.escape(w) for w in needle.split())
+    return re.compile(rf"(?<![\w@.-]){words}(?![\w@-])", re.IGNORECASE)
 
 
 def _replace_text(value: str, patterns: list[re.Pattern[str]]) -> tuple[str, int]:
@@ -312,8 +322,10 @@ def forget(ws: Workspace, query: str, *, now: datetime | None = None) -> ForgetR
 
     In one transaction: the person is removed from every record of every type (actors'
     contacts, trainers, trainees, meeting participants...; a registration stays, without
-    its trainee, so attendance figures and indicators do not change), their name and e-mail
-    are replaced by ``[erased]`` where free text holds them, the records are indexed again,
+    its trainee, so attendance figures and indicators do not change), their e-mail and
+    their name (when it has two words or more: a one-word name such as "Paul" is too likely
+    part of another name, such as Saint-Paul) are replaced by ``[erased]`` where free text
+    holds them, the records are indexed again,
     other tables are cleaned, and the person's id goes into the erasure register, so that a
     later sync or import of a source that still holds them does not bring them back.
 
@@ -332,7 +344,7 @@ def forget(ws: Workspace, query: str, *, now: datetime | None = None) -> ForgetR
     matches = _resolve(ws, query)
     ids = sorted({m.person_id for m in matches})
     needles = _needles(matches)
-    patterns = [re.compile(rf"(?<!\w){re.escape(n)}(?!\w)", re.IGNORECASE) for n in needles]
+    patterns = [_pattern(n) for n in needles]
     probes = {n.casefold() for n in needles} | {fold_name(n) for n in needles}
     probes |= {fold(n) for n in needles} | set(ids)
     probes.discard("")

@@ -81,7 +81,7 @@ def campaign_report(
     year = record.year
     before = year - 1
     has_previous = summary.previous is not None or summary.previous_events is not None
-    view_region = getattr(summary, "region", None) or record.region
+    view_region = summary.region or record.region
     region_name = None
     if view_region:
         term = ws.vocabularies.get("regions").get(str(view_region))
@@ -90,19 +90,9 @@ def campaign_report(
         _figure(summary.events, summary.previous_events, t["events"], before, lang),
         _figure(summary.organisers, summary.previous_organisers, t["organisers"], before, lang),
         _figure(
-            summary.departements,
-            getattr(summary, "previous_departements", None),
-            t["departements"],
-            before,
-            lang,
+            summary.departements, summary.previous_departements, t["departements"], before, lang
         ),
-        _figure(
-            summary.communes,
-            getattr(summary, "previous_communes", None),
-            t["communes"],
-            before,
-            lang,
-        ),
+        _figure(summary.communes, summary.previous_communes, t["communes"], before, lang),
     ]
     sections: list[Section] = []
     if not summary.events:
@@ -145,11 +135,9 @@ def campaign_report(
 
 
 def _figure(now: int, previous: int | None, label: str, before: int, lang: str) -> KeyFigure:
-    return KeyFigure(texts_number(now, lang), label, key_change(now, previous, before, texts(lang)))
-
-
-def texts_number(value: float, lang: str) -> str:
-    return format_number(value, lang)
+    """A figure of the edition's reach, with its change from the edition of ``before``."""
+    change = key_change(now, previous, before, texts(lang))
+    return KeyFigure(format_number(now, lang), label, change)
 
 
 def _compare_frame(rows: list[dict[str, Any]]) -> Any:

@@ -7,14 +7,10 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from types import MappingProxyType
 
-from rrma_core.charts import format_number
-from rrma_core.errors import ConfigError
+from rrma_core.charts import LANGS, check_lang, format_number
 from rrma_core.vocabularies import MONTHS
 
 __all__ = ["LANGS", "Texts", "change_text", "check_lang", "date_text", "texts"]
-
-#: The languages the reports are written in.
-LANGS = ("fr", "en")
 
 _TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
@@ -232,17 +228,6 @@ class Texts:
 
     def __call__(self, key: str, **values: object) -> str:
         return self._texts[key].format(**values)
-
-
-def check_lang(lang: str) -> str:
-    """``lang`` if the reports are written in it.
-
-    Raises:
-        ConfigError: for another language.
-    """
-    if lang not in LANGS:
-        raise ConfigError(f"reports are written in French or English (fr, en), not {lang!r}")
-    return lang
 
 
 def texts(lang: str) -> Texts:
