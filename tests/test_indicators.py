@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 
+from _backends import BACKENDS, workspace_on
 from rrma_core import (
     Actor,
     CallForProjects,
@@ -44,10 +41,6 @@ from rrma_core.indicators import (
     get_indicator,
     indicators,
 )
-
-POSTGRES_ENV = "RRMA_TEST_POSTGRES_URL"
-POSTGRES_SKIP = "set RRMA_TEST_POSTGRES_URL to run the PostgreSQL tests"
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 # --- the fixture: a shared database of two regional networks ---------------------------------
 
@@ -255,10 +248,11 @@ SPACES: list[dict[str, Any]] = [
 ]  # fmt: skip
 
 
-def fill(ws: Workspace) -> None:
-    """Add the whole fixture to ``ws`` through the public API."""
+def fill(ws: Workspace, *, actors: bool = True) -> None:
+    """Add the whole fixture to ``ws`` through the public API (all but the actors when
+    ``actors`` is false)."""
     for model, items in (
-        (Actor, ACTORS),
+        (Actor, ACTORS if actors else []),
         (Event, EVENTS),
         (CallForProjects, CALLS),
         (Training, TRAININGS),
@@ -271,40 +265,9 @@ def fill(ws: Workspace) -> None:
 # --- backends ---------------------------------------------------------------------------------
 
 
-@contextmanager
-def database(name: str) -> Iterator[str | None]:
-    """``None`` for the workspace's own SQLite file; a PostgreSQL URL on a fresh schema."""
-    if name == "sqlite":
-        yield None
-        return
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(POSTGRES_SKIP)
-    schema = f"rrma_ind_{uuid.uuid4().hex}"
-    admin = create_engine(url, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@contextmanager
-def network(root: Path, backend: str, *, filled: bool = True) -> Iterator[Workspace]:
+def network(root: Path, backend: str, *, filled: bool = True) -> AbstractContextManager[Workspace]:
     """A workspace of the network of Auvergne-Rhône-Alpes (région 84), filled with the fixture."""
-    with database(backend) as url:
-        Workspace.init(root, name="Réseau Test Auvergne-Rhône-Alpes", region="84").close()
-        ws = Workspace.open(root, database=url)
-        try:
-            if filled:
-                fill(ws)
-            yield ws
-        finally:
-            ws.close()
+    return workspace_on(root, backend, fill=fill if filled else None)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import doctest
 import json
-import os
 import re
 import sys
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -21,8 +19,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 
 from rrma_core import Actor, Event, Workspace, hookimpl
 from rrma_core.cli import cli
@@ -43,7 +39,6 @@ from rrma_core.indicators import (
 from rrma_core.vocabularies import get_vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
-POSTGRES_ENV = "RRMA_TEST_POSTGRES_URL"
 
 
 def workspace(root: Path, region: str = "84", database: str | None = None) -> Workspace:
@@ -235,26 +230,6 @@ def test_continent_of_an_unknown_code() -> None:
 
 
 # --- months in the workspace's time zone, on both databases -------------------------------------
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    if request.param == "sqlite":
-        yield None
-        return
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip("set RRMA_TEST_POSTGRES_URL to run the PostgreSQL tests")
-    schema = f"rrma_ind_{uuid.uuid4().hex}"
-    admin = create_engine(url, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _events(ws: Workspace, starts: list[str]) -> None:

@@ -40,23 +40,16 @@ actor-old (not stored) in 63113, p3 actor-cine in 69266, p4 withdrawn, p5 in Tou
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 
+from _backends import BACKENDS, workspace_on
 from rrma_core import Actor, CampaignEdition, Event, Workspace
 from rrma_core.models import Person
-
-POSTGRES_ENV = "RRMA_TEST_POSTGRES_URL"
-POSTGRES_SKIP = "set RRMA_TEST_POSTGRES_URL to run the PostgreSQL tests"
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 AL25, AL26, AL26_84 = "alimenterre-2025", "alimenterre-2026", "alimenterre-2026-84"
 
@@ -188,39 +181,9 @@ def fill(ws: Workspace) -> None:
         ws.withdraw(record_id)
 
 
-@contextmanager
-def database(name: str) -> Iterator[str | None]:
-    """``None`` for the workspace's own SQLite file; a PostgreSQL URL on a fresh schema."""
-    if name == "sqlite":
-        yield None
-        return
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(POSTGRES_SKIP)
-    schema = f"rrma_camp_{uuid.uuid4().hex}"
-    admin = create_engine(url, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@contextmanager
-def network(root: Path, backend: str) -> Iterator[Workspace]:
+def network(root: Path, backend: str) -> AbstractContextManager[Workspace]:
     """The filled workspace of the network of Auvergne-Rhône-Alpes (région 84)."""
-    with database(backend) as url:
-        Workspace.init(root, name="Réseau Test", region="84").close()
-        ws = Workspace.open(root, database=url)
-        try:
-            fill(ws)
-            yield ws
-        finally:
-            ws.close()
+    return workspace_on(root, backend, fill=fill, name="Réseau Test")
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
+from _backends import BACKENDS, database
 from rrma_core import Workspace
 from rrma_core.campaigns import EditionSummary, edition_summary, parse_edition
 from rrma_core.errors import ConfigError
 
-from .conftest import AL26, AL26_84, BACKENDS, database, fill
+from .conftest import AL26, AL26_84, fill
 
 
 def _rows(rows: list[dict[str, Any]], *keys: str) -> list[tuple[Any, ...]]:

@@ -3,14 +3,11 @@
 ``backend`` is parametrised over ``sqlite`` (a real file in ``tmp_path``, the default
 database of ``Workspace.init``) and ``postgres``. The PostgreSQL tests run when
 ``RRMA_TEST_POSTGRES_URL`` names a server (``.ci/run`` sets it); each test then gets its own
-fresh schema, created here and dropped (CASCADE) at teardown, and the workspace reaches it
-through ``options=-csearch_path=<schema>`` in the database URL.
+fresh schema, dropped (CASCADE) at teardown (``tests/_backends.py``).
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,16 +16,12 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import NullPool
 
+from _backends import BACKENDS, postgres_schema
 from rrma_core import Workspace
 
 from ._helpers import Feed
-
-POSTGRES_ENV = "RRMA_TEST_POSTGRES_URL"
-POSTGRES_SKIP = "set RRMA_TEST_POSTGRES_URL to run the PostgreSQL tests"
 
 
 @dataclass
@@ -42,41 +35,13 @@ class Backend:
     schema: str | None = None
 
 
-@pytest.fixture(scope="session")
-def postgres_admin() -> Iterator[Engine | None]:
-    """An engine on the PostgreSQL test database (``None`` when none is configured)."""
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        yield None
-        return
-    engine = create_engine(url, poolclass=NullPool)
-    yield engine
-    engine.dispose()
-
-
-def _with_search_path(url: str, schema: str) -> str:
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options=-csearch_path%3D{schema}"
-
-
 @contextmanager
 def _backend(name: str, admin: Engine | None) -> Iterator[Backend]:
     if name == "sqlite":
         yield Backend("sqlite", None)
         return
-    if admin is None:
-        pytest.skip(POSTGRES_SKIP)
-    schema = f"rrma_t_{uuid.uuid4().hex}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield Backend("postgres", _with_search_path(os.environ[POSTGRES_ENV], schema), schema)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-
-
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+    with postgres_schema(admin) as (url, schema):
+        yield Backend("postgres", url, schema)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rrma_core import CallForProjects, Event, MultiActorSpace, Training, Workspace
-from test_indicators import ACTORS, CALLS, EVENTS, SPACES, TRAININGS, database
-
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+import test_indicators
+from _backends import BACKENDS, workspace_on
+from rrma_core import Workspace
+from test_indicators import ACTORS
 
 #: When the reports of the tests are made.
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))
@@ -33,14 +33,7 @@ def fill(ws: Workspace) -> None:
     ]
     count, problems = ws.import_jsonl(io.StringIO("\n".join(lines)))
     assert (count, problems) == (len(ACTORS), [])
-    for model, items in (
-        (Event, EVENTS),
-        (CallForProjects, CALLS),
-        (Training, TRAININGS),
-        (MultiActorSpace, SPACES),
-    ):
-        for item in items:
-            ws.add(model.model_validate(item))
+    test_indicators.fill(ws, actors=False)
 
 
 def open_network(root: Path, url: str | None, *, filled: bool = True) -> Workspace:
@@ -56,20 +49,13 @@ def network(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Workspace]:
     """The filled workspace, shared by the tests of a module that only read it."""
-    with database(request.param) as url:
-        ws = open_network(tmp_path_factory.mktemp("report") / "reseau", url)
-        try:
-            yield ws
-        finally:
-            ws.close()
+    root = tmp_path_factory.mktemp("report") / "reseau"
+    with workspace_on(root, request.param, fill=fill) as ws:
+        yield ws
 
 
 @pytest.fixture(params=BACKENDS)
 def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Workspace]:
     """An empty workspace of the test's own, on each backend."""
-    with database(request.param) as url:
-        ws = open_network(tmp_path / "reseau", url, filled=False)
-        try:
-            yield ws
-        finally:
-            ws.close()
+    with workspace_on(tmp_path / "reseau", request.param) as ws:
+        yield ws

@@ -25,13 +25,13 @@ from typing import Any
 
 import pytest
 
+from _backends import BACKENDS, workspace_on
 from rrma_core import Actor, Event, Workspace
 from rrma_core.errors import ConfigError
 from rrma_core.report import campaign_report, write_report
-from test_indicators import database
 
 from ._html import Node, parse
-from .conftest import BACKENDS, NOW
+from .conftest import NOW
 
 
 def _event(ident: str, kind: str, start: str, commune: str, organiser: dict[str, str],
@@ -54,44 +54,42 @@ TP = {"id": "actor-tp", "name": "Terre et Partage"}
 CINE = {"id": "actor-cine", "name": "Ciné Loire"}
 
 
+def _fill_festival(ws: Workspace) -> None:
+    ws.add(
+        Actor(id="actor-tp", name="Terre et Partage", actor_type="association",
+              head_office={"address": {"commune": "69123"}},
+              contacts=[{"name": "Marie Dupont", "email": "marie.dupont@tp.example.org"}])
+    )  # fmt: skip
+    ws.add(
+        Actor(id="actor-cine", name="Ciné Loire", actor_type="association",
+              head_office={"address": {"commune": "42218"}})
+    )  # fmt: skip
+    for event in (
+        _event("n1", "projection-debat", "2026-10-16T20:00:00+02:00", "69123", TP,
+               keywords=["film: Nourrir la ville"]),
+        _event("n2", "projection-debat", "2026-10-23T20:00:00+02:00", "69266", TP,
+               keywords=["film: Nourrir la ville"]),
+        _event("n3", "workshop", "2026-11-07T14:00:00+01:00", "42218", CINE,
+               keywords=["animation: Atelier cuisine"]),
+        _event("n4", "projection-debat", "2026-11-13T20:00:00+01:00", "38185",
+               {"name": "Collectif <b>Isère</b>"}, keywords=["film: Les Déracinés"]),
+        _event("n5", "projection-debat", "2026-11-20T20:00:00+01:00", "63113", CINE,
+               status="cancelled"),
+        _event("p1", "projection-debat", "2025-10-17T20:00:00+02:00", "69123", TP,
+               edition="alimenterre-2025"),
+        _event("p2", "conference", "2025-11-14T20:00:00+01:00", "63113",
+               {"name": "Auvergne Solidaire"}, edition="alimenterre-2025"),
+    ):  # fmt: skip
+        ws.add(event)
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def festival(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Workspace]:
     root = tmp_path_factory.mktemp("campaign") / "reseau"
-    with database(request.param) as url:
-        Workspace.init(root, name="Réseau Test Auvergne-Rhône-Alpes", region="84").close()
-        ws = Workspace.open(root, database=url)
-        try:
-            ws.add(
-                Actor(id="actor-tp", name="Terre et Partage", actor_type="association",
-                      head_office={"address": {"commune": "69123"}},
-                      contacts=[{"name": "Marie Dupont", "email": "marie.dupont@tp.example.org"}])
-            )  # fmt: skip
-            ws.add(
-                Actor(id="actor-cine", name="Ciné Loire", actor_type="association",
-                      head_office={"address": {"commune": "42218"}})
-            )  # fmt: skip
-            for event in (
-                _event("n1", "projection-debat", "2026-10-16T20:00:00+02:00", "69123", TP,
-                       keywords=["film: Nourrir la ville"]),
-                _event("n2", "projection-debat", "2026-10-23T20:00:00+02:00", "69266", TP,
-                       keywords=["film: Nourrir la ville"]),
-                _event("n3", "workshop", "2026-11-07T14:00:00+01:00", "42218", CINE,
-                       keywords=["animation: Atelier cuisine"]),
-                _event("n4", "projection-debat", "2026-11-13T20:00:00+01:00", "38185",
-                       {"name": "Collectif <b>Isère</b>"}, keywords=["film: Les Déracinés"]),
-                _event("n5", "projection-debat", "2026-11-20T20:00:00+01:00", "63113", CINE,
-                       status="cancelled"),
-                _event("p1", "projection-debat", "2025-10-17T20:00:00+02:00", "69123", TP,
-                       edition="alimenterre-2025"),
-                _event("p2", "conference", "2025-11-14T20:00:00+01:00", "63113",
-                       {"name": "Auvergne Solidaire"}, edition="alimenterre-2025"),
-            ):  # fmt: skip
-                ws.add(event)
-            yield ws
-        finally:
-            ws.close()
+    with workspace_on(root, request.param, fill=_fill_festival) as ws:
+        yield ws
 
 
 @pytest.fixture(scope="module")

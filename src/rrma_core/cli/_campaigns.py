@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
 import click
-from rich.table import Table
 from rich.text import Text
 
 from rrma_core.campaigns import (
     MISSING,
     EditionView,
+    EventCheck,
     edition_figures,
     edition_view,
     editions,
     save_figures,
 )
 from rrma_core.charts import LANGS
-from rrma_core.cli._state import CliState, console, pass_state, write_csv
+from rrma_core.cli._output import format_option, print_data, print_table
+from rrma_core.cli._state import CliState, console, pass_state
 
 __all__ = ["campaign"]
 
@@ -41,33 +41,6 @@ def _when(value: date | datetime) -> str:
     return value.isoformat()
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
-def _as_data(rows: list[dict[str, Any]], fmt: str) -> bool:
-    """Print ``rows`` as JSON or CSV for ``fmt`` ``json`` or ``csv``; ``False`` for a table,
-    which the command draws."""
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        click.echo(write_csv([{k: _cell(v) for k, v in r.items()} for r in rows]), nl=False)
-    else:
-        return False
-    return True
-
-
-def _table(rows: list[dict[str, Any]], columns: list[str]) -> None:
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*(Text(_cell(row[c])) for c in columns))
-    console().print(table)
-
-
 @click.group()
 def campaign() -> None:
     """Follow campaign editions: organisers, what they miss, figures."""
@@ -75,28 +48,38 @@ def campaign() -> None:
 
 @campaign.command("list")
 @_LANG
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="table for people, json or csv for programs and spreadsheets.",
-)
+@format_option()
 @pass_state
 def list_command(state: CliState, lang: str, fmt: str) -> None:
     """List the campaign editions, with their events (neither withdrawn nor cancelled)."""
     rows = editions(state.workspace(), lang=lang)
-    if _as_data(rows, fmt):
+    if print_data(rows, fmt):
         return
     if not rows:
         click.echo("No campaign editions: no event names one.", err=True)
     else:
-        _table(rows, ["edition", "name", "year", "region", "events", "stored"])
+        print_table(rows, ["edition", "name", "year", "region", "events", "stored"])
 
 
 def _gaps(view: EditionView, codes: tuple[str, ...]) -> str:
     return ", ".join(view.missing_label(c) for c in codes)
+
+
+_SHOW_COLUMNS = ["start", "title", "commune", "dép.", "kind", "missing"]
+
+
+def _show_row(view: EditionView, event: EventCheck) -> dict[str, Any]:
+    missing = _gaps(view, event.missing)
+    if event.status != "scheduled":
+        missing = f"[{event.status}] {missing}".strip()
+    return {
+        "start": _when(event.start),
+        "title": event.title,
+        "commune": event.commune,
+        "dép.": event.departement,
+        "kind": event.kind,
+        "missing": missing,
+    }
 
 
 @campaign.command("show")
@@ -124,25 +107,8 @@ def show(state: CliState, edition: str, region: str | None, lang: str) -> None:
         if own:
             head.append(f"  — {_gaps(view, own)}", style="yellow")
         out.print(head)
-        table = Table("start", "title", "commune", "dép.", "kind", "missing")
-        for event in events:
-            missing = _gaps(view, event.missing)
-            if event.status != "scheduled":
-                missing = f"[{event.status}] {missing}".strip()
-            table.add_row(
-                *(
-                    Text(c)
-                    for c in (
-                        _when(event.start),
-                        event.title,
-                        event.commune or "",
-                        event.departement or "",
-                        event.kind,
-                        missing,
-                    )
-                )
-            )
-        out.print(table)
+        rows = [_show_row(view, event) for event in events]
+        print_table(rows, _SHOW_COLUMNS)
     counted = sum(1 for o in view.organisers if o.events)
     click.echo(
         f"{counted} organiser{'' if counted == 1 else 's'}, "
@@ -155,13 +121,8 @@ def show(state: CliState, edition: str, region: str | None, lang: str) -> None:
 @click.argument("edition")
 @_REGION
 @_LANG
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, csv for a mail merge, json for programs.",
+@format_option(
+    ["table", "csv", "json"], help="table for people, csv for a mail merge, json for programs."
 )
 @click.option(
     "--with-contacts",
@@ -181,7 +142,7 @@ def missing(
         state.workspace(), edition, region=region, lang=lang, personal_data=with_contacts
     )
     rows = view.chase_list()
-    if _as_data(rows, fmt):
+    if print_data(rows, fmt):
         return
     if not rows:
         click.echo("Nothing missing: every organiser's events are complete.", err=True)
@@ -196,7 +157,7 @@ def missing(
     columns = ["organiser", "email", "events", "incomplete", "missing"]
     if with_contacts:
         columns.append("contacts")
-    _table(shown, columns)
+    print_table(shown, columns)
     counts = {code: sum(r[code] for r in rows) for code in MISSING}
     summary = ", ".join(f"{view.missing_label(c)}: {n}" for c, n in counts.items() if n)
     click.echo(f"{len(rows)} to chase ({summary})", err=True)
@@ -206,13 +167,8 @@ def missing(
 @click.argument("edition")
 @_REGION
 @_LANG
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "csv"]),
-    default="json",
-    show_default=True,
-    help="json, or csv (figure, label, value) for a spreadsheet.",
+@format_option(
+    ["json", "csv"], default="json", help="json, or csv (figure, label, value) for a spreadsheet."
 )
 @click.option("--save", is_flag=True, help="Store the figures in the edition's record.")
 @pass_state

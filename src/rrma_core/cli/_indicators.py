@@ -8,10 +8,9 @@ from datetime import datetime
 from typing import Any
 
 import click
-from rich.table import Table
-from rich.text import Text
 
-from rrma_core.cli._state import CliState, console, pass_state, write_csv
+from rrma_core.cli._output import format_option, print_data, print_table
+from rrma_core.cli._state import CliState, pass_state, write_csv
 from rrma_core.errors import ConfigError
 from rrma_core.indicators import (
     PeriodLike,
@@ -94,10 +93,8 @@ def _emit(frame: Any, fmt: str) -> None:
     # People read labels: the code columns stay in json and csv.
     hidden = {"label"} | {c for c in frame.columns if c not in _shown(frame)}
     columns = ["label", *[c for c in frame.columns if c not in hidden]]
-    table = Table(*columns, title=title)
-    for row in frame.to_dict("records"):
-        table.add_row(*(Text(_text(row[c])) for c in columns))
-    console().print(table)
+    rows = [{c: _text(row[c]) for c in columns} for row in frame.to_dict("records")]
+    print_table(rows, columns, title=title)
     if attrs.get("note"):
         click.echo(f"Note: {attrs['note']}", err=True)
     if attrs.get("total") is not None:
@@ -130,14 +127,7 @@ def _shown(frame: Any) -> set[str]:
     show_default=True,
     help="Language of the labels and texts.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="table for people, json or csv for programs and spreadsheets.",
-)
+@format_option()
 @click.option(
     "--store", is_flag=True, help="Save the figures as Observation records (needs a period)."
 )
@@ -182,13 +172,9 @@ def indicators_command(
             }
             for d in listed
         ]
-        if fmt == "csv":
-            click.echo(write_csv(rows), nl=False)
-            return
-        table = Table("key", "label", "unit", "dimensions", "computed in")
-        for row in rows:
-            table.add_row(*(Text(v) for v in row.values()))
-        console().print(table)
+        if not print_data(rows, fmt):
+            columns = ["key", "label", "unit", "dimensions", "computed_in"]
+            print_table(rows, columns, headers=[c.replace("_", " ") for c in columns])
         return
     if ws is None:
         raise ConfigError(

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
-from rich.text import Text
 
-from rrma_core.cli._state import CliState, console, pass_state, write_csv
+from rrma_core.cli._output import format_option, print_rows
+from rrma_core.cli._state import CliState, pass_state
 from rrma_core.manage import (
     add_member,
     add_session,
@@ -31,14 +30,7 @@ from rrma_core.manage import (
     training_figures,
 )
 
-_FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="table for people, json or csv for programs and spreadsheets.",
-)
+_FORMAT = format_option()
 _DAY = click.DateTime(["%Y-%m-%d"])
 
 
@@ -50,23 +42,6 @@ def _when(value: str) -> date | datetime:
         raise click.BadParameter(
             f"{value!r} is not a day (2026-03-12) or a date-time (2026-03-12T18:00+01:00)"
         ) from None
-
-
-def _emit(rows: list[dict[str, Any]], fmt: str, empty: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
-        return
-    cells = [{k: "" if v is None else str(v) for k, v in row.items()} for row in rows]
-    if fmt == "csv":
-        click.echo(write_csv(cells), nl=False)
-        return
-    if not cells:
-        click.echo(empty, err=True)
-        return
-    table = Table(*cells[0])
-    for row in cells:
-        table.add_row(*(Text(v) for v in row.values()))
-    console().print(table)
 
 
 # --- rrma space -------------------------------------------------------------------------------
@@ -92,7 +67,7 @@ def space_list(state: CliState, fmt: str) -> None:
         }
         for s in state.workspace().spaces()
     ]
-    _emit(rows, fmt, "No spaces.")
+    print_rows(rows, fmt, "No spaces.")
 
 
 @space.command("create")
@@ -206,7 +181,7 @@ def space_activity_command(state: CliState, space_id: str, year: int | None,
     if fmt == "table":  # what people read; json and csv keep the start and ref too
         shown = ("day", "kind", "title", "attendance", "organisations", "role")
         rows = [{k: row[k] for k in shown} for row in rows]
-    _emit(rows, fmt, "No activity.")
+    print_rows(rows, fmt, "No activity.")
 
 
 # --- rrma training ----------------------------------------------------------------------------
@@ -321,7 +296,7 @@ def training_figures_command(state: CliState, training_id: str, fmt: str) -> Non
         for key in ("fill_rate", "satisfaction"):
             if fmt == "table" and row[key] is not None:
                 row[key] = f"{100 * row[key]:.0f} %" if key == "fill_rate" else f"{row[key]:.2f}"
-    _emit(rows, fmt, "No sessions.")
+    print_rows(rows, fmt, "No sessions.")
     if fmt == "table":
         fill = "" if figures.fill_rate is None else f", fill rate {100 * figures.fill_rate:.0f} %"
         click.echo(

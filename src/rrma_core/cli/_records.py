@@ -8,21 +8,13 @@ from datetime import date, datetime
 from typing import Any
 
 import click
-from rich.table import Table
-from rich.text import Text
 
-from rrma_core.cli._state import CliState, console, pass_state, write_csv
+from rrma_core.cli._output import format_option, print_data, print_table
+from rrma_core.cli._state import CliState, pass_state
 from rrma_core.models import Actor, CallForProjects, Event, Record
 from rrma_core.workspace import Workspace
 
-_FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="table for people, json or csv for programs and spreadsheets.",
-)
+_FORMAT = format_option()
 _LIMIT = click.option("--limit", type=int, help="At most this many.")
 _WITHDRAWN = click.option("--withdrawn", is_flag=True, help="Include withdrawn records.")
 _PERSONAL = click.option(
@@ -93,19 +85,13 @@ def _emit(
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     rows = [row(r, ws) for r in records]
-    if fmt == "csv":
-        click.echo(write_csv(rows), nl=False)
+    if print_data(rows, fmt):
         return
     if not rows:
         click.echo("No records match.", err=True)
         return
     # People read titles, not ids: the table leaves the id out (json and csv keep it).
-    columns = [c for c in rows[0] if c != "id"]
-    table = Table(*columns)
-    for values in rows:
-        # Text cells: a "[reporté]" in a title is text, not rich markup.
-        table.add_row(*(Text(values[c]) for c in columns))
-    console().print(table)
+    print_table(rows, [c for c in rows[0] if c != "id"])
     click.echo(f"{len(rows)} record{'' if len(rows) == 1 else 's'}", err=True)
 
 

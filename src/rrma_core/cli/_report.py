@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from rrma_core.charts import LANGS
-from rrma_core.cli._state import CliState, console, pass_state
+from rrma_core.cli._output import progress_bar
+from rrma_core.cli._state import CliState, pass_state
 
 __all__ = ["report"]
 
@@ -57,17 +57,7 @@ def report(
         raise click.UsageError("give --year (the baromètre) or --campaign, not both")
     _figure_class()  # a missing matplotlib is said before anything is computed
     ws = state.workspace()
-    err = console(err=True)
-    with Progress(
-        TextColumn("[bold]report"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as progress:
+    with progress_bar("report") as progress:
         task = progress.add_task("", total=None)
 
         def on_progress(what: str, done: int, total: int) -> None:

@@ -7,10 +7,10 @@ import sys
 
 import click
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from rrma_core.cli._output import progress_bar
 from rrma_core.cli._state import CliState, console, pass_state
 from rrma_core.sync import SourceReport, SyncReport
 
@@ -27,17 +27,7 @@ def sync(state: CliState, names: tuple[str, ...], as_json: bool) -> None:
     """
     ws = state.workspace()
     chosen = ws.check_sources(names or None)
-    err = console(err=True)
-    with Progress(
-        TextColumn("[bold]sync"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=as_json or not err.is_terminal,
-    ) as progress:
+    with progress_bar("sync", disable=as_json) as progress:
         task = progress.add_task("", total=len(chosen))
 
         def on_progress(source: str, event: str, report: SourceReport | None) -> None:

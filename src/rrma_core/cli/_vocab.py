@@ -8,19 +8,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from rrma_core.cli._output import format_option
 from rrma_core.vocabularies import current_registry
 
 
 @click.command()
 @click.argument("name", required=False)
 @click.option("--lang", default="fr", show_default=True, help="Language of the labels.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option(["table", "json"], help=None)
 def vocab(name: str | None, lang: str, fmt: str) -> None:
     """List the vocabularies, or the terms of vocabulary NAME (such as sdg or departements)."""
     registry = current_registry()

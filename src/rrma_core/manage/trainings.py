@@ -10,10 +10,10 @@ one transaction ([`Workspace.modify`][rrma_core.Workspace.modify]).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pydantic
 
@@ -143,10 +143,46 @@ def _registration(
     return live[-1]
 
 
-def _replace(training: Training, index: int, session: TrainingSession, **updates: Any) -> Training:
-    sessions = list(training.sessions)
-    sessions[index] = session.model_copy(update=updates)
-    return training.model_copy(update={"sessions": sessions})
+def _usable(
+    training: Training,
+    session: TrainingSession,
+    who: PersonLike,
+    statuses: tuple[RegistrationStatus, ...],
+    why: str,
+) -> tuple[int, Registration]:
+    """As ``_registration``, for a change that only registrations of ``statuses`` allow."""
+    position, found = _registration(training, session, who)
+    if found.status not in statuses:
+        raise ManagementError(
+            f"the registration of {who!s} to session {session.id!r} is {found.status.value}: {why}"
+        )
+    return position, found
+
+
+_T = TypeVar("_T")
+
+#: What changes a session: from the stored training and session, the result to hand back
+#: and the session's fields to update.
+_SessionEdit = Callable[[Training, TrainingSession], tuple[_T, dict[str, Any]]]
+
+
+def _change_session(
+    ws: Workspace, training: Training | str, session_id: str, edit: _SessionEdit[_T]
+) -> _T:
+    """Apply ``edit`` to session ``session_id`` of the stored ``training``, in one transaction
+    (see ``change``), and return what ``edit`` handed back."""
+    result: list[_T] = []
+
+    def apply(stored: Training) -> Training:
+        index, current = _session(stored, session_id)
+        value, updates = edit(stored, current)
+        result.append(value)
+        sessions = list(stored.sessions)
+        sessions[index] = current.model_copy(update=updates)
+        return stored.model_copy(update={"sessions": sessions})
+
+    change(ws, training, Training, apply)
+    return result[0]
 
 
 def register(
@@ -177,10 +213,8 @@ def register(
     """
     who = person(trainee, email)
     when = registered_at or utcnow()
-    result: list[Registration] = []
 
-    def edit(stored: Training) -> Training:
-        index, current = _session(stored, session)
+    def edit(stored: Training, current: TrainingSession) -> tuple[Registration, dict[str, Any]]:
         active = current.count(*_ACTIVE)
         full = current.capacity is not None and active >= current.capacity
         status = S.WAITING_LIST if full else S.REGISTERED
@@ -196,11 +230,9 @@ def register(
                 break
         registration = Registration(trainee=who, status=status, registered_at=when)
         registrations.append(registration)
-        result.append(registration)
-        return _replace(stored, index, current, registrations=registrations)
+        return registration, {"registrations": registrations}
 
-    change(ws, training, Training, edit)
-    return result[0]
+    return _change_session(ws, training, session, edit)
 
 
 @dataclass(frozen=True)
@@ -226,16 +258,11 @@ def cancel(
         ManagementError: when the trainee is not registered or waiting (already cancelled,
             or already marked attended or absent).
     """
-    result: list[Cancellation] = []
 
-    def edit(stored: Training) -> Training:
-        index, current = _session(stored, session)
-        position, found = _registration(stored, current, trainee)
-        if found.status not in (S.REGISTERED, S.WAITING_LIST):
-            raise ManagementError(
-                f"the registration of {trainee!s} to session {session!r} is "
-                f"{found.status.value}: it cannot be cancelled"
-            )
+    def edit(stored: Training, current: TrainingSession) -> tuple[Cancellation, dict[str, Any]]:
+        position, found = _usable(
+            stored, current, trainee, (S.REGISTERED, S.WAITING_LIST), "it cannot be cancelled"
+        )
         registrations = list(current.registrations)
         cancelled = found.model_copy(update={"status": S.CANCELLED})
         registrations[position] = cancelled
@@ -250,11 +277,9 @@ def cancel(
                     first, chosen = min(waiting, key=lambda item: (_when(item[1]), item[0]))
                     promoted = chosen.model_copy(update={"status": S.REGISTERED})
                     registrations[first] = promoted
-        result.append(Cancellation(cancelled, promoted))
-        return _replace(stored, index, current, registrations=registrations)
+        return Cancellation(cancelled, promoted), {"registrations": registrations}
 
-    change(ws, training, Training, edit)
-    return result[0]
+    return _change_session(ws, training, session, edit)
 
 
 def _when(registration: Registration) -> datetime:
@@ -284,16 +309,11 @@ def mark_attendance(
     Raises:
         ManagementError: when the trainee is on the waiting list or cancelled.
     """
-    result: list[Registration] = []
 
-    def edit(stored: Training) -> Training:
-        index, current = _session(stored, session)
-        position, found = _registration(stored, current, trainee)
-        if found.status not in _ACTIVE:
-            raise ManagementError(
-                f"the registration of {trainee!s} to session {session!r} is "
-                f"{found.status.value}: only registered trainees attend"
-            )
+    def edit(stored: Training, current: TrainingSession) -> tuple[Registration, dict[str, Any]]:
+        position, found = _usable(
+            stored, current, trainee, _ACTIVE, "only registered trainees attend"
+        )
         spent = hours
         if spent is None:
             share = stored.hours / len(stored.sessions) if stored.hours else None
@@ -303,11 +323,9 @@ def mark_attendance(
         )
         registrations = list(current.registrations)
         registrations[position] = Registration.model_validate(updated.model_dump())
-        result.append(registrations[position])
-        return _replace(stored, index, current, registrations=registrations)
+        return registrations[position], {"registrations": registrations}
 
-    change(ws, training, Training, edit)
-    return result[0]
+    return _change_session(ws, training, session, edit)
 
 
 def record_evaluation(
@@ -337,10 +355,8 @@ def record_evaluation(
     Raises:
         ManagementError: for a trainee not registered, or a score out of 1-5.
     """
-    result: list[TrainingSession] = []
 
-    def edit(stored: Training) -> Training:
-        index, current = _session(stored, session)
+    def edit(stored: Training, current: TrainingSession) -> tuple[TrainingSession, dict[str, Any]]:
         registrations = list(current.registrations)
         for who, score in (scores or {}).items():
             if not 1 <= score <= 5:
@@ -363,14 +379,10 @@ def record_evaluation(
                 evaluation = SessionEvaluation.model_validate({**base, **given})
             except pydantic.ValidationError as error:
                 raise InvalidRecord.from_validation_error(error, item="evaluation") from None
-        updated = _replace(
-            stored, index, current, registrations=registrations, evaluation=evaluation
-        )
-        result.append(updated.sessions[index])
-        return updated
+        updates = {"registrations": registrations, "evaluation": evaluation}
+        return current.model_copy(update=updates), updates
 
-    change(ws, training, Training, edit)
-    return result[0]
+    return _change_session(ws, training, session, edit)
 
 
 @dataclass(frozen=True)

@@ -188,13 +188,9 @@ def _departements(
     if has_previous:
         title += f" / {t('previous_edition', year=year - 1)}"
     bars = Chart(id="departements-bars", title=title)
-    data = _compare_frame(rows) if has_previous else [(r["label"], r["events"]) for r in rows]
-    bars.image = image(
-        bar_chart(data, lang=lang, title="", series_names=(str(year - 1), str(year)))
+    section.charts.append(
+        _compared_bars(bars, rows, t["by_departement"], t["departement"], has_previous, year, lang)
     )
-    bars.alt = t["by_departement"]
-    bars.table = _compared_table(rows, t["departement"], has_previous, year, lang)
-    section.charts.append(bars)
     return section
 
 
@@ -202,14 +198,31 @@ def _kinds(rows: list[dict[str, Any]], has_previous: bool, year: int, lang: str)
     t = texts(lang)
     section = Section(id="kinds", title=t["by_kind"])
     chart = Chart(id="kinds-bars", title=t["by_kind"])
+    section.charts.append(
+        _compared_bars(chart, rows, t["by_kind"], t["label"], has_previous, year, lang)
+    )
+    return section
+
+
+def _compared_bars(
+    chart: Chart,
+    rows: list[dict[str, Any]],
+    alt: str,
+    header: str,
+    has_previous: bool,
+    year: int,
+    lang: str,
+) -> Chart:
+    """``chart`` with the bars of the events of each row's label (beside the previous
+    edition's when there is one), its text alternative ``alt`` and its table (first column
+    headed ``header``)."""
     data = _compare_frame(rows) if has_previous else [(r["label"], r["events"]) for r in rows]
     chart.image = image(
         bar_chart(data, lang=lang, title="", series_names=(str(year - 1), str(year)))
     )
-    chart.alt = t["by_kind"]
-    chart.table = _compared_table(rows, t["label"], has_previous, year, lang)
-    section.charts.append(chart)
-    return section
+    chart.alt = alt
+    chart.table = _compared_table(rows, header, has_previous, year, lang)
+    return chart
 
 
 def _organisers(rows: list[dict[str, Any]], lang: str) -> Section:

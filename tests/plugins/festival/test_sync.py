@@ -3,9 +3,7 @@ as the whole programme, and the same on PostgreSQL and through ``rrma sync``."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -252,30 +250,13 @@ def test_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 @pytest.mark.postgres
-def test_a_programme_syncs_on_postgresql(tmp_path: Path) -> None:
-    url = os.environ.get("RRMA_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("set RRMA_TEST_POSTGRES_URL to run the PostgreSQL tests")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.pool import NullPool
-
-    schema = f"rrma_festival_{uuid.uuid4().hex}"
-    admin = create_engine(url, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        separator = "&" if "?" in url else "?"
-        database = f"{url}{separator}options=-csearch_path%3D{schema}"
-        with workspace(tmp_path / "ws", database=database) as ws:
-            report = ws.sync()
-            assert report.ok, report.to_dict()
-            events = ws.events(campaign="alimenterre")
-            assert len(events) == 14
-            for ref in (ref for e in events for ref in e.organisers):
-                assert isinstance(ws.get(ref.id or ""), Actor)
-            assert ws.sync().sources[0].unchanged == 25
-            assert isinstance(events[0], Event)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+def test_a_programme_syncs_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    with workspace(tmp_path / "ws", database=postgres_url) as ws:
+        report = ws.sync()
+        assert report.ok, report.to_dict()
+        events = ws.events(campaign="alimenterre")
+        assert len(events) == 14
+        for ref in (ref for e in events for ref in e.organisers):
+            assert isinstance(ws.get(ref.id or ""), Actor)
+        assert ws.sync().sources[0].unchanged == 25
+        assert isinstance(events[0], Event)

@@ -9,17 +9,13 @@ events over (2026-10-01 to 2027-12-01 with the default options) does not move.
 from __future__ import annotations
 
 import json
-import os
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 from werkzeug import Request, Response
 
 import rrma_ics
@@ -28,7 +24,6 @@ import rrma_ics._connector
 SAMPLES = Path(rrma_ics.__file__).parent / "samples"
 BROKEN = Path(__file__).parent / "broken"
 TODAY = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-POSTGRES_ENV = "RRMA_TEST_POSTGRES_URL"
 
 Serve = Callable[..., str]
 
@@ -117,22 +112,3 @@ def as_json(records: list[Any]) -> str:
     return json.dumps(
         [r.model_dump(mode="json") for r in records], ensure_ascii=False, separators=(",", ":")
     )
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A PostgreSQL URL on a fresh schema (dropped afterwards); skips without a server."""
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(f"set {POSTGRES_ENV} to run the PostgreSQL test")
-    schema = f"rrma_ics_{uuid.uuid4().hex}"
-    engine = create_engine(url, poolclass=NullPool)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        engine.dispose()

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 
 from rrma_core import Workspace
 from rrma_core.cli import main
@@ -17,8 +12,6 @@ from rrma_core.testing import sync_source
 from rrma_openagenda import OpenAgendaConnector
 
 from .conftest import KEY, FakeOpenAgenda
-
-POSTGRES_ENV = "RRMA_TEST_POSTGRES_URL"
 
 BOURG, GRENOBLE, LYON, ANNECY, VALENCE = (
     "63790415",
@@ -128,25 +121,6 @@ def test_rrma_sync_with_the_key_in_the_environment(
     assert "Ciné-débat ALIMENTERRE « Les gardiennes de la terre »" in out
     assert "Marché des solidarités" not in out
     assert KEY not in out
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh schema on the test PostgreSQL server, dropped afterwards."""
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(f"set {POSTGRES_ENV} to run the PostgreSQL tests")
-    schema = f"rrma_oa_{uuid.uuid4().hex}"
-    admin = create_engine(url, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        separator = "&" if "?" in url else "?"
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.mark.postgres

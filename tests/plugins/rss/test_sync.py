@@ -8,18 +8,13 @@ page instead of the feed.
 from __future__ import annotations
 
 import json
-import os
 import tomllib
-import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 import tomli_w
 from pytest_httpserver import HTTPServer
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 from werkzeug import Request, Response
 
 from rrma_core import Workspace
@@ -176,25 +171,6 @@ def test_rrma_sync_from_the_command_line(
     printed = " ".join(capsys.readouterr().out.split())
     assert "failed aap-region:" in printed
     assert "returned an HTML page, not an RSS or Atom feed" in printed
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh schema on the PostgreSQL test server, as a database URL (dropped after)."""
-    url = os.environ.get("RRMA_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("set RRMA_TEST_POSTGRES_URL to run the PostgreSQL tests")
-    schema = f"rrma_rss_{uuid.uuid4().hex}"
-    admin = create_engine(url, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.mark.postgres
