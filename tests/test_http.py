@@ -1000,3 +1000,64 @@ def test_policy_is_frozen() -> None:
     policy = HTTPPolicy()
     with pytest.raises(pydantic.ValidationError):
         policy.deadline = 1  # type: ignore[misc]
+
+
+# --- connection reuse -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def keep_alive_server() -> Iterator[tuple[str, list[int]]]:
+    """An HTTP/1.1 server that keeps connections open and counts the ones it accepts
+    (pytest-httpserver's werkzeug server speaks HTTP/1.0: every response ends its connection)."""
+    import http.server
+
+    accepted: list[int] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            accepted.append(1)
+            super().setup()
+
+        def do_GET(self) -> None:
+            if self.headers.get("If-None-Match") == '"v1"':
+                self.send_response(304)
+                self.send_header("ETag", '"v1"')
+                self.end_headers()
+                return
+            body = b'{"id": 1}\n' * 100
+            self.send_response(200)
+            self.send_header("ETag", '"v1"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/feed.jsonl", accepted
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_responses_200_and_304_leave_their_connection_to_the_next_request(
+    keep_alive_server: tuple[str, list[int]],
+) -> None:
+    url, accepted = keep_alive_server
+    with SafeSession(HTTPPolicy(private_addresses="allow")) as session:
+        first = session.get(url)
+        assert first.status_code == 200
+        assert len(first.content) == 1000
+        for _ in range(10):
+            again = session.get(url, validators=first.validators)
+            assert again.not_modified
+            assert again.content == b""
+        assert session.get(url).status_code == 200
+    # Twelve requests, one connection: a warm sync does not open one per source.
+    assert len(accepted) == 1

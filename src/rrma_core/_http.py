@@ -734,6 +734,7 @@ class SafeSession:
         self._closed = False
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._slots_lock = threading.Lock()
+        self._environments: dict[str, dict[str, Any]] = {}
         self._session = requests.Session()
         self._session.headers["User-Agent"] = self.user_agent
         self._session.headers["Accept-Encoding"] = "gzip, deflate"
@@ -917,9 +918,24 @@ class SafeSession:
                 attempt.detach()
                 slot.release()
 
+    def _environment(self, url: str) -> dict[str, Any]:
+        """What the environment says for ``url``'s origin (proxies, ``NO_PROXY``, CA bundle),
+        as ``requests.Session.send`` arguments; read once per origin and session.
+
+        requests reads it at every request, scanning the whole environment four times,
+        which was a third of the time of a conditional request answered 304.
+        """
+        parts = urlsplit(url)
+        origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+        settings = self._environments.get(origin)
+        if settings is None:
+            settings = self._session.merge_environment_settings(url, {}, True, None, None)
+            self._environments[origin] = settings
+        return settings
+
     def _proxied(self, url: str) -> bool:
-        settings = self._session.merge_environment_settings(url, {}, True, None, None)
-        return requests.utils.select_proxy(url, settings["proxies"]) is not None
+        proxies = self._environment(url)["proxies"]
+        return requests.utils.select_proxy(url, proxies) is not None
 
     def _check_resolved(self, url: str, host: str, parts: SplitResult, attempt: _Attempt) -> None:
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
@@ -946,8 +962,9 @@ class SafeSession:
         attempt.short_connect = remaining < policy.connect_timeout
         attempt.short_read = remaining < policy.read_timeout
         try:
-            return self._session.get(
-                url, headers=headers, stream=True, allow_redirects=False, timeout=timeout
+            request = self._session.prepare_request(requests.Request("GET", url, headers=headers))
+            return self._session.send(
+                request, allow_redirects=False, timeout=timeout, **self._environment(url)
             )
         except requests.exceptions.SSLError as error:
             if attempt.overdue():
@@ -1010,6 +1027,10 @@ class SafeSession:
         etag = response.headers.get("ETag")
         last_modified = response.headers.get("Last-Modified")
         if status == 304:
+            # A 304 has no body (http.client reads none, whatever the headers say); reading
+            # it marks the response consumed, so its connection goes back to the pool
+            # instead of being closed: a warm sync reuses one connection per host.
+            response.content  # noqa: B018
             validators = _validators(etag or sent.etag, last_modified or sent.last_modified)
             if attempt.finish():
                 raise self._deadline_error(url, attempt)
