@@ -47,9 +47,6 @@ def test_notebook_runs(path: Path, tmp_path: Path) -> None:
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert all(cell.execution_count for cell in code)
     images = [
-        output
-        for cell in code
-        for output in cell.outputs
-        if "image/png" in output.get("data", {})
+        output for cell in code for output in cell.outputs if "image/png" in output.get("data", {})
     ]
     assert len(images) >= 5

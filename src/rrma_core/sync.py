@@ -10,14 +10,19 @@ stored data exactly as it was; the other sources carry on.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
+import multiprocessing as mp
+import os
+import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pydantic
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from rrma_core._http import Validators
+from rrma_core._http import SafeSession, Validators
 from rrma_core.connectors import (
     ActorLookup,
     Connector,
@@ -34,7 +39,7 @@ from rrma_core.connectors import (
     SkippedItem,
     describe_item,
 )
-from rrma_core.errors import InvalidRecord, PluginError, RrmaError, problems_of
+from rrma_core.errors import ConfigError, InvalidRecord, PluginError, RrmaError, problems_of
 from rrma_core.models import Actor, Provenance, Record
 from rrma_core.models._base import utcnow
 from rrma_core.storage import RecordQuery, SourceState, Store, StoredRow, url_key
@@ -172,15 +177,24 @@ def _source_id_of(raw: Mapping[str, Any] | Record) -> tuple[dict[str, Any] | Rec
 
 
 class _Runner:
-    def __init__(self, workspace: Workspace, progress: ProgressCallback | None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        progress: ProgressCallback | None,
+        *,
+        http: SafeSession | None = None,
+        write_lock: AbstractContextManager[Any] | None = None,
+    ) -> None:
         self.ws = workspace
+        self.http = http or workspace.http
         self.store: Store = workspace.store
         self.plugins = workspace.plugins
         self.registry = workspace.vocabularies
         self.progress = progress or (lambda source, event, report: None)
         self.match_hook_used = bool(self.plugins.hook.rrma_match_record.get_hookimpls())
         self.enrich_hook_used = bool(self.plugins.hook.rrma_enrich_record.get_hookimpls())
-        self._write_lock = threading.Lock()
+        # One source written at a time (by every process of the sync, when it has several).
+        self._write_lock = write_lock or threading.Lock()
         self.states: dict[str, SourceState] = {}
 
     # --- fetch phase (worker threads) ------------------------------------------------------
@@ -211,7 +225,7 @@ class _Runner:
         stored = self.states.get(config.name) or SourceState(config.name, config.connector)
         ctx = FetchContext(
             source=config.name,
-            http=self.ws.http,
+            http=self.http,
             timezone=self.ws.timezone,
             since=stored.since,
             state=json.loads(json.dumps(stored.state)),
@@ -442,10 +456,10 @@ class _Runner:
         if unknown:
             probes = [i.record.model_copy(update={"provenance": [provenance(i)]}) for i in unknown]
             matches = self._matches(conn, source, probes)
-            planned = {self._new_id(source, i, keep_ids): i for i in unknown}
+            planned = [self._new_id(source, i, keep_ids) for i in unknown]
             existing = self.store.rows(conn, [*planned, *(m for m in matches if m)])
-            for item, probe, match in zip(unknown, probes, matches, strict=True):
-                record_id = match or self._new_id(source, item, keep_ids)
+            for item, probe, match, new_id in zip(unknown, probes, matches, planned, strict=True):
+                record_id = match or new_id
                 row = existing.get(record_id)
                 if (
                     row is not None
@@ -600,12 +614,21 @@ class _Runner:
 
     # --- orchestration ---------------------------------------------------------------------
 
-    def run(self, sources: Iterable[SourceConfig]) -> SyncReport:
+    def run(
+        self,
+        sources: Iterable[SourceConfig],
+        *,
+        states: dict[str, SourceState] | None = None,
+        concurrency: int | None = None,
+    ) -> SyncReport:
         configs = list(sources)
         report = SyncReport()
         # Every source's state in one query, before the fetches start.
-        self.states = {state.name: state for state in self.store.sources()}
-        workers = max(1, min(self.ws.config.workspace.concurrency, len(configs) or 1))
+        if states is None:
+            states = {state.name: state for state in self.store.sources()}
+        self.states = states
+        concurrency = concurrency or self.ws.config.workspace.concurrency
+        workers = max(1, min(concurrency, len(configs) or 1))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rrma-sync") as pool:
             futures: dict[Future[_Fetched], SourceConfig] = {
                 pool.submit(self.fetch, c): c for c in configs
@@ -687,6 +710,178 @@ def _run_row(report: SourceReport, now: datetime) -> dict[str, Any]:
     }
 
 
+# --- several processes ----------------------------------------------------------------------
+#
+# Parsing and validating items, and preparing their rows, is Python work that holds the
+# interpreter lock: in one process, a sync uses one core however many threads fetch. A large
+# sync therefore runs its sources in a few child processes made by ``fork`` (so that they
+# have the parent's plugins, vocabularies and configuration as they are), each syncing some
+# sources exactly as one process does: fetch, then one write transaction per source, through
+# its own database connections and HTTP session. The parent only hands out the sources and
+# gathers the reports. Two processes writing at once is the ordinary case the store is built
+# for (SQLite's write lock and busy timeout, PostgreSQL's row locks).
+
+#: Environment variable: how many processes a large sync may use (``1``: never more than one).
+PROCESSES_ENV = "RRMA_SYNC_PROCESSES"
+#: Below this many sources per process, the processes would cost more than they save.
+_MIN_SOURCES_PER_PROCESS = 8
+#: Sources handed to a process at a time (small, so that processes finish together).
+_CHUNK = 4
+
+
+@dataclass
+class _Shared:
+    """What the child processes inherit from the parent (by ``fork``, not by pickling)."""
+
+    workspace: Workspace
+    chunks: list[list[SourceConfig]]
+    states: dict[str, SourceState]
+    processes: int
+    #: Fetch threads per process.
+    concurrency: int
+    write_lock: _ProcessLock
+    http: SafeSession | None = None
+
+
+_shared: _Shared | None = None
+#: Held while a sync of this process runs in child processes (``_shared`` is theirs).
+_processes_in_use = threading.Lock()
+
+
+class _ProcessLock:
+    """The processes' write lock: one source written at a time, as in one process.
+
+    SQLite would serialise the writers anyway, but its busy handler sleeps between tries
+    (1, 2, 5, 10... ms), while this lock hands over at once. A process that waits longer
+    than the database's busy timeout goes on without it (a process killed while holding it
+    must not block the others); the database's own locks still apply.
+    """
+
+    def __init__(self, lock: Any) -> None:
+        self._lock = lock
+        self._held = threading.local()
+
+    def __enter__(self) -> None:
+        self._held.value = self._lock.acquire(timeout=60)
+        if not self._held.value:
+            log.warning("waited 60 s for another sync process to write; writing all the same")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._held.value:
+            self._lock.release()
+
+
+def _process_count(workspace: Workspace, configs: list[SourceConfig]) -> int:
+    """How many processes to sync ``configs`` with (1: in this process only)."""
+    if not sys.platform.startswith("linux") or "fork" not in mp.get_all_start_methods():
+        return 1
+    setting = os.environ.get(PROCESSES_ENV, "").strip()
+    try:
+        wanted = int(setting) if setting else min(2, os.cpu_count() or 1)
+    except ValueError:
+        raise ConfigError(f"{PROCESSES_ENV}={setting!r}: give a number of processes") from None
+    if not setting and threading.active_count() > 1:
+        # fork() copies only this thread: a lock another thread holds at that moment (in
+        # the application around us: a web server, a scheduler...) would stay locked in
+        # the child forever. Unless asked for explicitly, a multi-threaded program syncs
+        # in its own process.
+        return 1
+    # Each process gets its share of the fetch threads and of the per-host request limit,
+    # so that the sync as a whole stays within both.
+    return max(
+        1,
+        min(
+            wanted,
+            workspace.config.workspace.concurrency,
+            workspace.http.policy.per_host,
+            len(configs) // _MIN_SOURCES_PER_PROCESS,
+        ),
+    )
+
+
+def _start_child() -> None:
+    """In a new child process: new database connections and HTTP session, none shared."""
+    assert _shared is not None
+    # The objects inherited from the parent live as long as the child: out of the garbage
+    # collector's sight. A sync makes many objects and few cycles: collect less often (full
+    # collections over the items held took about a tenth of a cold sync).
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+    _shared.workspace.store.reopen_in_child()
+    policy = _shared.workspace.http.policy
+    per_host = max(1, policy.per_host // _shared.processes)
+    _shared.http = SafeSession(policy.model_copy(update={"per_host": per_host}))
+
+
+def _sync_chunk(index: int) -> tuple[list[SourceReport], dict[str, int]]:
+    """In a child process: sync chunk ``index``; its reports and the rows it wrote."""
+    assert _shared is not None
+    store = _shared.workspace.store
+    store.writes.by_table.clear()
+    runner = _Runner(_shared.workspace, None, http=_shared.http, write_lock=_shared.write_lock)
+    report = runner.run(
+        _shared.chunks[index], states=_shared.states, concurrency=_shared.concurrency
+    )
+    return report.sources, dict(store.writes.by_table)
+
+
+def _run_in_processes(
+    workspace: Workspace,
+    configs: list[SourceConfig],
+    states: dict[str, SourceState],
+    processes: int,
+    progress: ProgressCallback | None,
+) -> SyncReport:
+    global _shared
+    notify = progress or (lambda source, event, report: None)
+    chunks = [configs[i : i + _CHUNK] for i in range(0, len(configs), _CHUNK)]
+    concurrency = max(1, workspace.config.workspace.concurrency // processes)
+    reports: dict[str, SourceReport] = {}
+    context = mp.get_context("fork")
+    lock = _ProcessLock(context.Lock())
+    _shared = _Shared(workspace, chunks, states, processes, concurrency, lock)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=processes, mp_context=context, initializer=_start_child
+        ) as pool:
+            futures = {pool.submit(_sync_chunk, i): chunk for i, chunk in enumerate(chunks)}
+            try:
+                for future in as_completed(futures):
+                    chunk = futures[future]
+                    for config, source_report in zip(
+                        chunk, _chunk_reports(workspace, chunk, future), strict=True
+                    ):
+                        reports[config.name] = source_report
+                        notify(config.name, "start", None)
+                        notify(config.name, "fetched", source_report)
+                        notify(config.name, "done", source_report)
+            except BaseException:  # an interrupt: do not start the chunks still waiting
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    finally:
+        _shared = None
+    return SyncReport([reports[c.name] for c in configs])
+
+
+def _chunk_reports(
+    workspace: Workspace,
+    chunk: list[SourceConfig],
+    future: Future[tuple[list[SourceReport], dict[str, int]]],
+) -> list[SourceReport]:
+    """The reports of a chunk a child synced; its writes added to this process's count."""
+    try:
+        done, writes = future.result()
+    except Exception as error:  # the child died (killed, out of memory...)
+        # Sync its sources here, from their states as stored now: what the child committed
+        # is found unchanged.
+        log.warning("a sync process failed (%s); syncing its sources here", error)
+        return _Runner(workspace, None).run(chunk).sources
+    by_table = workspace.store.writes.by_table
+    for table, rows in writes.items():
+        by_table[table] = by_table.get(table, 0) + rows
+    return done
+
+
 def run_sync(
     workspace: Workspace,
     sources: Iterable[SourceConfig],
@@ -696,9 +891,27 @@ def run_sync(
     """Sync ``sources`` into ``workspace``'s store and return the report.
 
     Prefer [`Workspace.sync`][rrma_core.Workspace.sync], which picks the sources and calls
-    the ``rrma_sync_finished`` hook.
+    the ``rrma_sync_finished`` hook. A large sync (at least 16 sources) on Linux runs in two
+    processes; the environment variable ``RRMA_SYNC_PROCESSES`` sets how many (``1``: one).
     """
     started = time.monotonic()
-    report = _Runner(workspace, progress).run(sources)
-    log.info("sync of %d sources took %.2fs", len(report.sources), time.monotonic() - started)
+    configs = list(sources)
+    # Every source's state in one query, before the fetches start.
+    states = {state.name: state for state in workspace.store.sources()}
+    processes = _process_count(workspace, configs)
+    # A second sync started meanwhile by another thread of this program runs in this process.
+    if processes > 1 and _processes_in_use.acquire(blocking=False):
+        try:
+            report = _run_in_processes(workspace, configs, states, processes, progress)
+        finally:
+            _processes_in_use.release()
+    else:
+        processes = 1
+        report = _Runner(workspace, progress).run(configs, states=states)
+    log.info(
+        "sync of %d sources in %d process(es) took %.2fs",
+        len(report.sources),
+        processes,
+        time.monotonic() - started,
+    )
     return report

@@ -89,7 +89,9 @@ def print_rows(rows: list[dict[str, Any]], fmt: str, empty: str) -> None:
 def progress_bar(label: str, *, disable: bool = False) -> Progress:
     """The progress bar of a long command, on stderr and only on a terminal (gone when done).
 
-    Used as ``with progress_bar("sync") as progress:``, with ``progress.add_task``.
+    Used as ``with progress_bar("sync") as progress:``, with ``progress.add_task``. It is
+    redrawn on each update (``refresh=True``), not by a thread of its own: a large sync forks
+    child processes only when no other thread runs (see ``rrma_core.sync``).
     """
     err = console(err=True)
     return Progress(
@@ -100,5 +102,6 @@ def progress_bar(label: str, *, disable: bool = False) -> Progress:
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        auto_refresh=False,
         disable=disable or not err.is_terminal,
     )

@@ -61,7 +61,7 @@ def report(
         task = progress.add_task("", total=None)
 
         def on_progress(what: str, done: int, total: int) -> None:
-            progress.update(task, description=what, completed=done, total=total)
+            progress.update(task, description=what, completed=done, total=total, refresh=True)
 
         path = write_report(
             ws,

@@ -32,9 +32,9 @@ def sync(state: CliState, names: tuple[str, ...], as_json: bool) -> None:
 
         def on_progress(source: str, event: str, report: SourceReport | None) -> None:
             if event == "start":
-                progress.update(task, description=source)
+                progress.update(task, description=source, refresh=True)
             elif event == "done":
-                progress.advance(task)
+                progress.update(task, advance=1, refresh=True)
 
         report = ws.sync([s.name for s in chosen], progress=on_progress)
     if as_json:
