@@ -241,3 +241,13 @@ def test_get_model_error_lists_the_known_models() -> None:
     assert "no model named 'Evenement'" in str(caught.value)
     assert "CallForProjects" in str(caught.value)
     assert isinstance(caught.value, LookupError)
+
+
+def test_a_text_utf8_cannot_carry_is_an_invalid_record_naming_the_field() -> None:
+    event = Event(title={"fr": "Bon", "en": "Bad \ud800"}, occurrences=[{"start": "2026-12-01"}])
+    with pytest.raises(InvalidRecord) as caught:
+        event.content_hash()
+    [problem] = caught.value.problems
+    assert problem.field == "title.en"
+    assert problem.value == "Bad \\ud800"
+    assert "unpaired surrogate (U+D800)" in problem.reason

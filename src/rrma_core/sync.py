@@ -296,11 +296,16 @@ class _Runner:
                 return None
             record = enriched
         given_id = bool(data.id if isinstance(data, Record) else data.get("id"))
+        try:
+            content_hash = record.content_hash()
+        except InvalidRecord as error:  # text UTF-8 cannot carry: this item only
+            ctx.skip(name, "; ".join(str(p) for p in error.problems))
+            return None
         if not trust_ids or not source_id:
-            source_id = "hash:" + record.content_hash()
+            source_id = "hash:" + content_hash
         elif len(source_id) > _MAX_SOURCE_ID:
             source_id = "sha256:" + hashlib.sha256(source_id.encode()).hexdigest()
-        return _Item(record, source_id, given_id=given_id)
+        return _Item(record, source_id, content_hash, given_id=given_id)
 
     def _find_actor(self, lookup: ActorLookup) -> Actor | None:
         """The stored actor a connector's organiser is, by identifier then by name."""

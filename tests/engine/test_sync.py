@@ -243,6 +243,28 @@ def test_bad_items_are_skipped_with_reasons_and_the_others_stored(
     assert agenda.to_dict()["skipped"][0] == {"item": "rdv-201", "reason": reasons["rdv-201"]}
 
 
+def test_an_unpaired_surrogate_skips_its_item_not_the_source(
+    workspace: Workspace, serve: Serve
+) -> None:
+    # JSON may escape half of a surrogate pair ("\ud83c" without its partner): Python reads
+    # it into a str that no UTF-8 text can hold. That item is skipped, naming the field.
+    good = _agenda()
+    body = (
+        jsonl([good[0]]) + '{"id": "rdv-204", "title": "Fête \\ud83c", "occurrences": '
+        '[{"start": "2026-12-05T18:00:00+01:00"}]}\n' + jsonl([good[1]])
+    )
+    feed = serve("/agenda.jsonl", [], body=body)
+    workspace.add_source("agenda", "jsonl", url=feed.url)
+    agenda = workspace.sync().sources[0]
+    assert agenda.status == "ok"
+    assert (agenda.fetched, agenda.new) == (3, 2)
+    [skipped] = agenda.skipped
+    assert skipped.item == "rdv-204"
+    assert skipped.reason.startswith("title.fr = ")
+    assert "unpaired surrogate (U+D83C)" in skipped.reason
+    assert sorted(e.provenance[0].source_id for e in workspace.events()) == ["rdv-101", "rdv-102"]
+
+
 def test_the_same_item_twice_in_one_fetch_is_kept_once(workspace: Workspace, serve: Serve) -> None:
     first = event("rdv-101", "Projection-débat « Nourrir »")
     repeat = event("rdv-101", "Projection-débat « Nourrir » (doublon)")

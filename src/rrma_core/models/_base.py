@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar, Self
 
 import pydantic
+import pydantic_core
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -21,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from rrma_core.errors import InvalidRecord
+from rrma_core.errors import InvalidRecord, Problem
 from rrma_core.models._types import (
     CommuneCode,
     CountryCode,
@@ -120,6 +121,26 @@ class Model(BaseModel):
                 kept = [v for v in value if not (isinstance(v, Person) and v.id == person_id)]
                 updates[name] = [v.forget(person_id) if isinstance(v, Model) else v for v in kept]
         return self.model_copy(update=updates)
+
+
+def _unencodable_texts(value: Any, path: str = "") -> Iterator[Problem]:
+    """A problem for each text in ``value`` (a model dump) that UTF-8 cannot encode."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            bad = value[error.start]
+            yield Problem(
+                path,
+                value.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace"),
+                f"holds an unpaired surrogate (U+{ord(bad):04X}), which no UTF-8 text can carry",
+            )
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _unencodable_texts(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list | tuple | set | frozenset):
+        for index, item in enumerate(value):
+            yield from _unencodable_texts(item, f"{path}.{index}" if path else str(index))
 
 
 def _persons_in(value: Any) -> Iterator[Person]:
@@ -519,10 +540,20 @@ class Record(Model):
 
         Two records with the same content have the same hash, whatever their source; the sync
         engine uses it to skip unchanged items.
+
+        Raises:
+            InvalidRecord: when a text holds an unpaired surrogate (``"\\ud800"`` in a JSON
+                feed), which no UTF-8 text can carry, naming the field.
         """
         # Canonical without sorting: fields come in model order, and the models keep their
         # dicts (texts by language, figures, dimensions) sorted by key.
-        content = self.model_dump_json(exclude=set(_NOT_CONTENT))
+        try:
+            content = self.model_dump_json(exclude=set(_NOT_CONTENT))
+        except pydantic_core.PydanticSerializationError:
+            problems = list(_unencodable_texts(self.model_dump(exclude=set(_NOT_CONTENT))))
+            if not problems:
+                raise
+            raise InvalidRecord(type(self).__name__, problems) from None
         return hashlib.sha256(content.encode()).hexdigest()
 
     @property
