@@ -110,3 +110,18 @@ def parse(html: str) -> Node:
     for tag in ("html", "head", "body", "title"):
         assert len(parser.root.find_all(tag)) == 1, f"the page needs exactly one <{tag}>"
     return parser.root
+
+
+def key_figures(page: Node) -> list[tuple[str, str, str | None]]:
+    """The report's key figures: (value, label, change from the period before or ``None``)."""
+    found = []
+    for figure in page.find_all("div", "figure"):
+        change = figure.find_all("span", "change")
+        found.append(
+            (
+                figure.find("span", "value").text(),
+                figure.find("span", "label").text(),
+                change[0].text() if change else None,
+            )
+        )
+    return found

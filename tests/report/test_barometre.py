@@ -21,7 +21,7 @@ from rrma_core.errors import ConfigError
 from rrma_core.report import barometre, write_report
 from rrma_core.report._texts import date_text
 
-from ._html import Node, parse
+from ._html import Node, key_figures, parse
 from .conftest import NOW
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -36,20 +36,6 @@ def pages(network: Workspace) -> dict[str, Node]:
         "fr": parse(html),
         "en": parse(barometre(network, year=2026, lang="en", now=NOW)),
     }
-
-
-def key_figures(page: Node) -> list[tuple[str, str, str | None]]:
-    found = []
-    for figure in page.find_all("div", "figure"):
-        change = figure.find_all("span", "change")
-        found.append(
-            (
-                figure.find("span", "value").text(),
-                figure.find("span", "label").text(),
-                change[0].text() if change else None,
-            )
-        )
-    return found
 
 
 def table(page: Node, chart: str) -> list[list[str]]:

@@ -30,7 +30,7 @@ from rrma_core import Actor, Event, Workspace
 from rrma_core.errors import ConfigError
 from rrma_core.report import campaign_report, write_report
 
-from ._html import Node, parse
+from ._html import Node, key_figures, parse
 from .conftest import NOW
 
 
@@ -98,20 +98,6 @@ def report(festival: Workspace) -> dict[str, Any]:
     return {"html": html, "page": parse(html)}
 
 
-def figures(page: Node) -> list[tuple[str, str, str | None]]:
-    found = []
-    for figure in page.find_all("div", "figure"):
-        change = figure.find_all("span", "change")
-        found.append(
-            (
-                figure.find("span", "value").text(),
-                figure.find("span", "label").text(),
-                change[0].text() if change else None,
-            )
-        )
-    return found
-
-
 def section_table(page: Node, section: str) -> list[list[str]]:
     return page.find("section", id=section).find("table").rows()
 
@@ -120,7 +106,7 @@ def test_reach_compared_with_the_last_edition(report: dict[str, Any]) -> None:
     page = report["page"]
     assert page.find("h1").text() == "Bilan de campagne · Festival ALIMENTERRE 2026"
     assert "Région Auvergne-Rhône-Alpes" in page.find("header").text()
-    assert figures(page) == [
+    assert key_figures(page) == [
         ("4", "Événements", "+2 (+100 %) par rapport à 2025"),  # n5 is cancelled
         ("3", "Organisateurs", "+1 (+50 %) par rapport à 2025"),
         ("3", "Départements touchés", "+1 (+50 %) par rapport à 2025"),  # 69, 42, 38
@@ -173,14 +159,14 @@ def test_in_english(festival: Workspace) -> None:
     page = parse(campaign_report(festival, "alimenterre-2026", lang="en", now=NOW))
     assert page.find("html").attrs["lang"] == "en"
     assert page.find("h1").text() == "Campaign report · ALIMENTERRE Festival 2026"
-    assert figures(page)[0] == ("4", "Events", "+2 (+100%) compared with 2025")
+    assert key_figures(page)[0] == ("4", "Events", "+2 (+100%) compared with 2025")
     assert section_table(page, "kinds")[1] == ["Film screening and debate", "3", "1", "+2 (+200%)"]
 
 
 def test_an_edition_without_events_and_errors(festival: Workspace, tmp_path: Path) -> None:
     page = parse(campaign_report(festival, "festisol-2026", now=NOW))
     assert page.find("p", "empty").text() == "Aucun événement n'est enregistré pour cette édition."
-    assert [value for value, _, _ in figures(page)] == ["0", "0", "0", "0"]
+    assert [value for value, _, _ in key_figures(page)] == ["0", "0", "0", "0"]
     with pytest.raises(ConfigError):
         campaign_report(festival, "nonsense")
     with pytest.raises(ConfigError, match="not both"):
