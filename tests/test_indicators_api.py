@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from rrma_core import Actor, Event, Workspace, hookimpl
 from rrma_core.cli import cli
 from rrma_core.cli._indicators import indicators_command
-from rrma_core.errors import PluginError, RrmaError
+from rrma_core.errors import ConfigError, PluginError, RrmaError
 from rrma_core.indicators import (
     CONTINENT_OF,
     CONTINENTS,
@@ -451,3 +451,13 @@ def test_the_indicators_page_documents_every_builtin_indicator() -> None:
         assert f"`{key}`" in page, key
         row = next(line for line in page.splitlines() if line.startswith(f"| `{key}`"))
         assert cls.computed_in.upper() in row.upper(), key
+
+
+def test_an_indicator_in_an_unknown_language_is_refused(tmp_path: Path) -> None:
+    ws = Workspace.init(tmp_path / "ws", name="Réseau", region="84")
+    try:
+        assert compute(ws, "actors.by_type", lang="en").attrs["lang"] == "en"
+        with pytest.raises(ConfigError, match=r"unknown language 'de'"):
+            compute(ws, "actors.by_type", lang="de")
+    finally:
+        ws.close()

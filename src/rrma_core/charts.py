@@ -41,7 +41,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from rrma_core.errors import ConfigError, RrmaError
-from rrma_core.vocabularies._core import LANGUAGES
+from rrma_core.vocabularies._core import LANGUAGES, check_lang
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -163,21 +163,6 @@ _BLANK = "#eeeeee"
 
 LANGS: tuple[str, ...] = LANGUAGES
 """The languages of the charts, reports and campaign views: French (the default), English."""
-
-
-def check_lang(lang: str) -> str:
-    """``lang`` if the charts, reports and campaign views are written in it.
-
-    Example:
-        >>> check_lang("en")
-        'en'
-
-    Raises:
-        ConfigError: for another language (naming it).
-    """
-    if lang not in LANGS:
-        raise ConfigError(f"unknown language {lang!r}: texts are in French or English (fr, en)")
-    return lang
 
 
 def _text(key: str, lang: str, **values: Any) -> str:

@@ -107,6 +107,10 @@ def test_training_commands(capsys: pytest.CaptureFixture[str], root: Path) -> No
     (s1,) = figures["sessions"]
     assert (s1["registered"], s1["attended"], s1["absent"], s1["cancelled"]) == (2, 1, 1, 1)
     assert (s1["fill_rate"], s1["hours_attended"], s1["satisfaction"]) == (1.0, 6.0, 4.0)
+    table = ok("figures", "training-budget")
+    assert "│ 6 " in table  # hours as people write them, not "6.0"
+    assert "6.0" not in table
+    assert "100 %" in table
     csv = ok("figures", "training-budget", "--format", "csv")
     assert csv.splitlines()[0].startswith("session_id,start,capacity,registered")
     bad = rrma(capsys, root, "training", "evaluate", "training-budget", "s1", "--score", "A")

@@ -292,10 +292,15 @@ def training_figures_command(state: CliState, training_id: str, fmt: str) -> Non
         click.echo(json.dumps(figures.to_dict(), ensure_ascii=False, indent=2))
         return
     rows = [s.to_dict() for s in figures.sessions]
-    for row in rows:
-        for key in ("fill_rate", "satisfaction"):
-            if fmt == "table" and row[key] is not None:
-                row[key] = f"{100 * row[key]:.0f} %" if key == "fill_rate" else f"{row[key]:.2f}"
+    if fmt == "table":
+        for row in rows:
+            if row["hours_attended"] is not None:
+                row["hours_attended"] = f"{row['hours_attended']:g}"
+            for key in ("fill_rate", "satisfaction"):
+                if row[key] is not None:
+                    row[key] = (
+                        f"{100 * row[key]:.0f} %" if key == "fill_rate" else f"{row[key]:.2f}"
+                    )
     print_rows(rows, fmt, "No sessions.")
     if fmt == "table":
         fill = "" if figures.fill_rate is None else f", fill rate {100 * figures.fill_rate:.0f} %"

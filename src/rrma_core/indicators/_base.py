@@ -17,7 +17,7 @@ from rrma_core.indicators._sql import local_midnight
 from rrma_core.models import DateRange, Record
 from rrma_core.models._types import _pad_code
 from rrma_core.storage._store import records_t
-from rrma_core.vocabularies import use_registry
+from rrma_core.vocabularies import check_lang, use_registry
 
 if TYPE_CHECKING:
     from rrma_core.workspace import Workspace
@@ -109,7 +109,8 @@ class Scope:
         the région code checked.
 
         Raises:
-            ConfigError: for a bad period or an unknown région code.
+            ConfigError: for a bad period, an unknown région code or a language other
+                than ``"fr"`` and ``"en"``.
         """
         code = None
         if region is not None and str(region).strip():
@@ -118,7 +119,7 @@ class Scope:
                 raise ConfigError(
                     f"unknown région code {region!r} (INSEE codes of the 18 regions, such as 84)"
                 )
-        return cls(ws, as_period(period), code, lang)
+        return cls(ws, as_period(period), code, check_lang(lang))
 
     @property
     def tz(self) -> ZoneInfo:

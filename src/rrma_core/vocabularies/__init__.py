@@ -38,6 +38,7 @@ from rrma_core.vocabularies._core import (
     Vocabulary,
     VocabularyRegistry,
     builtin_registry,
+    check_lang,
     current_registry,
     use_registry,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "Vocabulary",
     "VocabularyRegistry",
     "builtin_registry",
+    "check_lang",
     "current_registry",
     "departement_of_commune",
     "get_vocabulary",

@@ -13,19 +13,35 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from rrma_core.errors import UnknownVocabulary, VocabularyConflict
+from rrma_core.errors import ConfigError, UnknownVocabulary, VocabularyConflict
 
 __all__ = [
     "LANGUAGES",
     "Term",
     "Vocabulary",
     "VocabularyRegistry",
+    "check_lang",
     "current_registry",
     "use_registry",
 ]
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 """The languages every built-in label exists in. French comes first: it is the default."""
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if labels, charts, reports and indicators are written in it.
+
+    Example:
+        >>> check_lang("en")
+        'en'
+
+    Raises:
+        ConfigError: for another language (naming it).
+    """
+    if lang not in LANGUAGES:
+        raise ConfigError(f"unknown language {lang!r}: texts are in French or English (fr, en)")
+    return lang
 
 
 def fold(text: str) -> str:
