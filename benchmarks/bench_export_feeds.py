@@ -26,117 +26,25 @@ import io
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+import _records
 from _harness import Sink, best_times, peak_mib
+from _records import NOW, PARIS, export_context, make_calls
 
-from rrma_core.exporters import ExportContext
-from rrma_core.models import CallForProjects, Event, Record
+from rrma_core.models import Event, Record
 from rrma_feeds import AtomExporter, FeedExporter, FeedOptions, RssExporter
 from rrma_feeds._entries import SCHEME, Entry, EntryMaker, sort_key
 from rrma_feeds._writers import ATOM_NS, EV_NS, GEORSS_NS
 
-PARIS = ZoneInfo("Europe/Paris")
-NOW = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
-STORED = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
-VENUES = [
-    {"name": "Cinéma Le Zola", "address": {"street": "117 cours Émile-Zola",
-     "postal_code": "69100", "city": "Villeurbanne", "commune": "69266"},
-     "coordinates": {"lat": 45.769, "lon": 4.8832}},
-    {"name": "Salle des fêtes", "address": {"street": "2 place de la Mairie",
-     "postal_code": "37000", "city": "Tours", "commune": "37261"},
-     "coordinates": {"lat": 47.3941, "lon": 0.6848}},
-    {"name": "Maison des associations", "address": {"city": "Nantes", "commune": "44109"}},
-]  # fmt: skip
-DESCRIPTION = (
-    "<p>Projection du documentaire suivie d'un débat avec une paysanne sénégalaise et "
-    "Terre et Partage Rhône.</p><ul><li>Awa Ndiaye, productrice ;</li><li>l'équipe de "
-    "Terre et Partage Rhône.</li></ul><p>Entrée libre, <strong>sur réservation</strong>.</p>"
-)
-CALL_TEXT = (
-    "Soutien aux projets de solidarité internationale portés par des associations et des "
-    "OSIM ayant leur siège dans la région, menés avec un partenaire local dans les pays "
-    "prioritaires.\n\nUne attention particulière est portée à l'implication de la jeunesse."
-)
-FUNDERS = ["Région Auvergne-Rhône-Alpes", "Agence française de développement", "Fondation X"]
-
 
 def make_events(count: int) -> list[Event]:
-    """``count`` events over 2027: a tenth all-day, a tenth twice, a twentieth cancelled."""
-    events = []
-    start = datetime(2027, 1, 1, 18, 0, tzinfo=PARIS)
-    for n in range(count):
-        first = start + timedelta(hours=7 * n)
-        if n % 10 == 3:
-            day = first.date()
-            occurrences: list[dict[str, Any]] = [{"start": day, "end": day + timedelta(days=1)}]
-        else:
-            occurrences = [{"start": first, "end": first + timedelta(hours=2)}]
-            if n % 10 == 5:
-                occurrences.append({"start": first + timedelta(days=7)})
-        events.append(
-            Event(
-                id=f"event-{n:05d}",
-                title={"fr": f"Projection-débat n° {n} « Nourrir la ville »",
-                       "en": f"Screening and debate no. {n}"},
-                description=DESCRIPTION.replace("documentaire", f"documentaire n° {n}"),
-                occurrences=occurrences,
-                venue=VENUES[n % len(VENUES)],
-                organisers=[{"name": "Terre et Partage Rhône"}, {"name": "RESACOOP"}],
-                event_kind="projection-debat",
-                status="cancelled" if n % 20 == 7 else "scheduled",
-                price={"text": "5 € / 3 € tarif réduit"} if n % 2 else {"free": True},
-                campaign_edition="alimenterre-2026" if n % 3 == 0 else None,
-                themes=["agriculture", "developpement-rural"],
-                sdgs=[2, 12],
-                url=f"https://agenda.example.org/evenements/{n}",
-                created_at=STORED,
-                updated_at=STORED,
-            )
-        )  # fmt: skip
-    return events
-
-
-def make_calls(count: int) -> list[CallForProjects]:
-    """``count`` calls: deadlines as days or date-times, a tenth with none."""
-    calls = []
-    for n in range(count):
-        deadline: date | datetime | None = date(2027, 1, 1) + timedelta(days=n % 365)
-        if n % 4 == 1:
-            deadline = datetime(2027, 3, 12, 12, 0, tzinfo=PARIS) + timedelta(days=n % 200)
-        if n % 10 == 9:
-            deadline = None
-        calls.append(
-            CallForProjects(
-                id=f"call-{n:05d}",
-                title=f"Appel à projets « Coopération et solidarité internationale » n° {n}",
-                funders=[{"name": FUNDERS[n % 3]}],
-                description=f"{CALL_TEXT} (appel n° {n})",
-                url=f"https://www.example.org/aap/{n}",
-                published_on=date(2026, 10, 15),
-                deadline=deadline,
-                amount={"min": 5000, "max": 30000, "rate": 50} if n % 2 else
-                       {"text": "De 5 000 à 30 000 €, dans la limite de 50 % du budget"},
-                eligible_actor_types=["association", "osim"],
-                perimeter={"regions": ["84"]},
-                themes=["agriculture", "eau", "sante"],
-                sdgs=[2, 3, 6],
-                countries=["SN", "BF", "MG"],
-                created_at=STORED,
-                updated_at=STORED,
-            )
-        )  # fmt: skip
-    return calls
-
-
-def _ctx() -> ExportContext:
-    return ExportContext(workspace="Réseau de démonstration", timezone=PARIS, now=NOW)
+    """The benchmark's ``count`` events (``_records.make_events``)."""
+    return _records.make_events(count, description=_records.HTML_DESCRIPTION)
 
 
 def _prepared_entries(records: list[Record]) -> list[Entry]:
-    maker = EntryMaker(_ctx(), FeedOptions())
+    maker = EntryMaker(export_context(), FeedOptions())
     return [maker.entry(r) for r in sorted(records, key=lambda r: sort_key(r, PARIS))]
 
 
@@ -242,7 +150,7 @@ def main() -> None:
 
         def export(exporter: FeedExporter = exporter) -> int:
             out = io.BytesIO()
-            exporter.export(records, out, _ctx())
+            exporter.export(records, out, export_context())
             return len(out.getvalue())
 
         def floor(tree: ET.ElementTree[ET.Element] = tree) -> int:
@@ -260,7 +168,7 @@ def main() -> None:
 
         # Peaks: the exporter from the records; the floor building its tree and writing it.
         def export_to_sink(exporter: FeedExporter = exporter) -> int:
-            return exporter.export(records, io.BufferedWriter(Sink()), _ctx())
+            return exporter.export(records, io.BufferedWriter(Sink()), export_context())
 
         def floor_from_entries(make_tree: Callable[[list[Entry]], Any] = make_tree) -> None:
             make_tree(entries).write(Sink(), encoding="utf-8", xml_declaration=True)

@@ -31,13 +31,13 @@ import json
 import time
 import zipfile
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
+import _records
 from _harness import Sink, best_times, peak_mib
+from _records import PARIS, export_context, make_calls
 
-from rrma_core.exporters import ExportContext, Exporter
+from rrma_core.exporters import Exporter
 from rrma_core.models import CallForProjects, Event, Record
 from rrma_opendata import (
     CsvExporter,
@@ -53,104 +53,10 @@ from rrma_opendata._cells import CellStyle, text_writers
 from rrma_opendata._columns import Env, table_for
 from rrma_opendata._jsonld import Nodes, event_nodes
 
-PARIS = ZoneInfo("Europe/Paris")
-NOW = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
-STORED = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
-VENUES = [
-    {"name": "Cinéma Le Zola", "address": {"street": "117 cours Émile-Zola",
-     "postal_code": "69100", "city": "Villeurbanne", "commune": "69266"},
-     "coordinates": {"lat": 45.769, "lon": 4.8832}},
-    {"name": "Salle des fêtes", "address": {"street": "2 place de la Mairie",
-     "postal_code": "37000", "city": "Tours", "commune": "37261"},
-     "coordinates": {"lat": 47.3941, "lon": 0.6848}},
-    {"name": "Maison des associations", "address": {"city": "Nantes", "commune": "44109"}},
-]  # fmt: skip
-DESCRIPTION = (
-    "Projection du documentaire suivie d'un débat avec une paysanne sénégalaise et "
-    "Terre et Partage Rhône. Entrée libre, sur réservation ; buffet solidaire à l'issue "
-    "de la séance, avec les producteurs du marché de la Croix-Rousse."
-)
-CALL_TEXT = (
-    "Soutien aux projets de solidarité internationale portés par des associations et des "
-    "OSIM ayant leur siège dans la région, menés avec un partenaire local dans les pays "
-    "prioritaires.\n\nUne attention particulière est portée à l'implication de la jeunesse."
-)
-FUNDERS = ["Région Auvergne-Rhône-Alpes", "Agence française de développement", "Fondation X"]
-
 
 def make_events(count: int) -> list[Event]:
-    """``count`` events over 2027: a tenth all-day, a tenth twice, a twentieth cancelled."""
-    events = []
-    start = datetime(2027, 1, 1, 18, 0, tzinfo=PARIS)
-    for n in range(count):
-        first = start + timedelta(hours=7 * n)
-        if n % 10 == 3:
-            day = first.date()
-            occurrences: list[dict[str, Any]] = [{"start": day, "end": day + timedelta(days=1)}]
-        else:
-            occurrences = [{"start": first, "end": first + timedelta(hours=2)}]
-            if n % 10 == 5:
-                occurrences.append({"start": first + timedelta(days=7)})
-        events.append(
-            Event(
-                id=f"event-{n:05d}",
-                title={"fr": f"Projection-débat n° {n} « Nourrir la ville »",
-                       "en": f"Screening and debate no. {n}"},
-                description=DESCRIPTION.replace("documentaire", f"documentaire n° {n}"),
-                occurrences=occurrences,
-                venue=VENUES[n % len(VENUES)],
-                organisers=[{"name": "Terre et Partage Rhône"}, {"name": "RESACOOP"}],
-                event_kind="projection-debat",
-                audiences=["general-public"],
-                status="cancelled" if n % 20 == 7 else "scheduled",
-                price={"amount": 5, "text": "5 € / 3 € tarif réduit"} if n % 2
-                else {"free": True},
-                campaign_edition="alimenterre-2026" if n % 3 == 0 else None,
-                themes=["agriculture", "developpement-rural"],
-                sdgs=[2, 12],
-                keywords=["alimenterre", "=formule" if n % 50 == 0 else "semences"],
-                url=f"https://agenda.example.org/evenements/{n}",
-                created_at=STORED,
-                updated_at=STORED,
-            )
-        )  # fmt: skip
-    return events
-
-
-def make_calls(count: int) -> list[CallForProjects]:
-    """``count`` calls: deadlines as days or date-times, a tenth with none."""
-    calls = []
-    for n in range(count):
-        deadline: date | datetime | None = date(2027, 1, 1) + timedelta(days=n % 365)
-        if n % 4 == 1:
-            deadline = datetime(2027, 3, 12, 12, 0, tzinfo=PARIS) + timedelta(days=n % 200)
-        if n % 10 == 9:
-            deadline = None
-        calls.append(
-            CallForProjects(
-                id=f"call-{n:05d}",
-                title=f"Appel à projets « Coopération et solidarité internationale » n° {n}",
-                funders=[{"name": FUNDERS[n % 3]}],
-                description=f"{CALL_TEXT} (appel n° {n})",
-                url=f"https://www.example.org/aap/{n}",
-                published_on=date(2026, 10, 15),
-                deadline=deadline,
-                amount={"min": 5000, "max": 30000, "rate": 50} if n % 2 else
-                       {"text": "De 5 000 à 30 000 €, dans la limite de 50 % du budget"},
-                eligible_actor_types=["association", "osim"],
-                perimeter={"regions": ["84"]},
-                themes=["agriculture", "eau", "sante"],
-                sdgs=[2, 3, 6],
-                countries=["SN", "BF", "MG"],
-                created_at=STORED,
-                updated_at=STORED,
-            )
-        )  # fmt: skip
-    return calls
-
-
-def _ctx() -> ExportContext:
-    return ExportContext(workspace="Réseau de démonstration", timezone=PARIS, now=NOW)
+    """The benchmark's ``count`` events (``_records.make_events``)."""
+    return _records.make_events(count, description=_records.PLAIN_DESCRIPTION, tabular=True)
 
 
 # --- The floors: the same output, prepared beforehand ----------------------------------------
@@ -158,7 +64,7 @@ def _ctx() -> ExportContext:
 
 def _rows(records: Sequence[Record], style: CellStyle) -> tuple[list[str], list[list[str]]]:
     """The header and rows the CSV exporter writes for ``records`` (one model)."""
-    env = Env.of(_ctx())
+    env = Env.of(export_context())
     columns = table_for(type(records[0])).visible(False)
     writers = text_writers(columns, style)
     rows = [[w(c.get(r, env)) for c, w in zip(columns, writers, strict=True)] for r in records]
@@ -235,7 +141,7 @@ def main() -> None:
                           booleans=("oui", "non"), limit=32_767)  # fmt: skip
     package_style = CellStyle(lang="fr", tz=PARIS)
     csv_tables = [_rows(events, csv_style), _rows(calls, csv_style)]
-    nodes = Nodes(Env.of(_ctx()), "urn:rrma:")
+    nodes = Nodes(Env.of(export_context()), "urn:rrma:")
     graph = [node for e in events for node in event_nodes(e, nodes)]
     geo = GeoJsonExporter(GeoJsonOptions())
     features = json.loads(_export(geo, events).getvalue())["features"]
@@ -255,18 +161,18 @@ def main() -> None:
         ("csv", _csv_export(events, calls), _csv_floor(csv_tables)),
         (
             "jsonld",
-            lambda out: JsonLdExporter(JsonLdOptions()).export(events, out, _ctx()),
+            lambda out: JsonLdExporter(JsonLdOptions()).export(events, out, export_context()),
             _json_floor(b'{"@context": "https://schema.org", "@graph": [', graph),
         ),
         (
             "geojson",
-            lambda out: geo.export(events, out, _ctx()),
+            lambda out: geo.export(events, out, export_context()),
             _json_floor(b'{"type": "FeatureCollection", "features": [', features),
         ),
         (
             "datapackage",
             lambda out: DataPackageExporter(DataPackageOptions()).export(
-                [*events, *calls], out, _ctx()
+                [*events, *calls], out, export_context()
             ),
             _zip_floor(package_tables, descriptor),
         ),
@@ -299,15 +205,15 @@ def _csv_export(events: list[Event], calls: list[CallForProjects]) -> Callable[[
     exporter = CsvExporter(CsvOptions())
 
     def write(out: IO[bytes]) -> None:
-        exporter.export(events, out, _ctx())
-        exporter.export(calls, out, _ctx())
+        exporter.export(events, out, export_context())
+        exporter.export(calls, out, export_context())
 
     return write
 
 
 def _export(exporter: Exporter[Any], records: Sequence[Record]) -> io.BytesIO:
     out = io.BytesIO()
-    exporter.export(records, out, _ctx())
+    exporter.export(records, out, export_context())
     out.seek(0)
     return out
 
