@@ -10,8 +10,10 @@ through an injected ``sleep`` that only records them.
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import gzip
+import multiprocessing
 import re
 import socket
 import threading
@@ -20,10 +22,14 @@ import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pydantic
 import pytest
+import requests
+import requests.sessions
+import requests.utils
 from pytest_httpserver import HTTPServer
 from werkzeug import Request
 from werkzeug import Response as WResponse
@@ -857,6 +863,107 @@ def test_dripping_tls_handshake_cut_at_deadline(
         s.get(f"https://127.0.0.1:{server.port}/feed")
     assert time.monotonic() - started < 1.0 + 3
     assert waits.waits == []
+
+
+def test_requests_share_one_watchdog_thread(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    httpserver.expect_request("/x").respond_with_data(b"ok")
+    with session() as s:
+        s.get(httpserver.url_for("/x"))  # the first request of the process may start it
+        started: list[str] = []
+        start = threading.Thread.start
+
+        def counted(thread: threading.Thread) -> None:
+            started.append(thread.name)
+            start(thread)
+
+        monkeypatch.setattr(threading.Thread, "start", counted)
+        for _ in range(5):
+            assert s.get(httpserver.url_for("/x")).content == b"ok"
+    assert started == []  # not a timer thread per request
+    assert [t.name for t in _http.own_threads()] == ["rrma-http-watchdog"]
+
+
+def test_finished_requests_do_not_pile_up_in_the_watchdog(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/x").respond_with_data(b"ok")
+    with session(deadline=600) as s:
+        for _ in range(200):
+            s.get(httpserver.url_for("/x"))
+    # Each request waited on a 600 s deadline it did not reach: the queue is compacted.
+    assert len(_http._WATCHDOG._queue) <= 64 + 2 * _http._WATCHDOG._live
+
+
+def _fetch_in_child(url: str, results: Any) -> None:
+    try:
+        with session(deadline=1.0, read_timeout=5) as s:
+            s.get(url)
+        results.put("no error")
+    except DeadlineExceeded as error:
+        results.put(f"deadline: {error}")
+    except BaseException as error:
+        results.put(f"{type(error).__name__}: {error}")
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork (Linux)"
+)
+def test_deadline_cuts_in_a_forked_child(
+    raw_server: Callable[..., RawServer], httpserver: HTTPServer
+) -> None:
+    # The parent's watchdog thread does not exist in a child made by fork: the child must
+    # start its own, or a dripping server would hold it for the whole read timeouts.
+    httpserver.expect_request("/x").respond_with_data(b"ok")
+    with session() as s:
+        s.get(httpserver.url_for("/x"))
+    assert _http.own_threads()  # running in this (parent) process
+
+    def drip(server: RawServer, conn: socket.socket, head: bytes) -> None:
+        conn.sendall(head_bytes(Content_Length=100))
+        for _ in range(100):  # one byte every 50 ms, 5 s in all
+            if server.stop.wait(0.05):
+                return
+            conn.sendall(b"x")
+
+    server = raw_server(drip)
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    child = context.Process(target=_fetch_in_child, args=(server.url("/drip"), results))
+    started = time.monotonic()
+    child.start()
+    outcome = results.get(timeout=30)
+    child.join(timeout=30)
+    assert outcome.startswith("deadline:"), outcome
+    assert "1 s deadline" in outcome
+    assert time.monotonic() - started < 1.0 + 3
+
+
+def test_netrc_credentials_are_sent_and_read_once_per_origin(
+    httpserver: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine localhost login reseau password s3cret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    lookups: list[str] = []
+    real = requests.utils.get_netrc_auth
+
+    def counted(url: str, raise_errors: bool = False) -> tuple[str, str] | None:
+        lookups.append(url)
+        return real(url, raise_errors)
+
+    monkeypatch.setattr(requests.utils, "get_netrc_auth", counted)
+    monkeypatch.setattr(requests.sessions, "get_netrc_auth", counted)
+    handler, seen = counting([WResponse(b"ok")])
+    httpserver.expect_request("/x").respond_with_handler(handler)
+    base = f"http://localhost:{httpserver.port}"
+    with session() as s:
+        for _ in range(3):
+            s.get(f"{base}/x")
+        s.get(f"http://127.0.0.1:{httpserver.port}/x")  # another origin, not in the file
+    expected = "Basic " + base64.b64encode(b"reseau:s3cret").decode()
+    assert [r.headers.get("Authorization") for r in seen] == [expected] * 3 + [None]
+    assert len(lookups) == 2  # once per origin, not once per request
 
 
 def test_deadline_uses_the_injected_clock(httpserver: HTTPServer) -> None:

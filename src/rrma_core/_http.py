@@ -28,11 +28,14 @@ import codecs
 import contextlib
 import email.message
 import email.utils
+import heapq
 import http
 import http.client
 import importlib.metadata
 import ipaddress
+import itertools
 import logging
+import os
 import random
 import re
 import socket
@@ -49,6 +52,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 import pydantic
 import requests
 import requests.adapters
+import requests.auth
 import requests.structures
 import requests.utils
 import urllib3
@@ -375,7 +379,6 @@ class _Attempt:
         self._deadline_at: float | None = None
         self._finished = False
         self._watched: socket.socket | None = None
-        self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
 
     @property
@@ -384,12 +387,14 @@ class _Attempt:
 
     def start(self) -> None:
         self._deadline_at = self.clock() + self.deadline
-        timer = threading.Timer(self.deadline, self._fire)
-        timer.daemon = True
-        self._timer = timer
-        timer.start()
+        _WATCHDOG.watch(self, self.deadline)
 
-    def _fire(self) -> None:
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
+    def fire(self) -> None:
+        """The deadline passed: cut the connection in use (the watchdog calls this)."""
         with self._lock:
             if self._finished:
                 return
@@ -400,10 +405,10 @@ class _Attempt:
     def finish(self) -> bool:
         """Stop the watchdog; return whether the deadline had passed."""
         with self._lock:
+            if not self._finished and self.started:
+                _WATCHDOG.forget()
             self._finished = True
             self._unwatch()
-            if self._timer is not None:
-                self._timer.cancel()
             return self.expired
 
     def remaining(self) -> float:
@@ -438,6 +443,91 @@ class _Attempt:
         if self._watched is not None:
             self._watched.close()
             self._watched = None
+
+
+class _Watchdog:
+    """One thread that fires the attempts whose deadline passed.
+
+    A timer thread per request cost more than a conditional request answered 304 (starting
+    a thread waits for it to run). Finished attempts stay in the queue until they come
+    first or the queue is compacted; they are skipped, never fired.
+    """
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        # Also run in a child process made by fork: the thread is not there, and the
+        # condition may have been held by a thread of the parent when it forked.
+        self._condition = threading.Condition(threading.Lock())
+        self._queue: list[tuple[float, int, _Attempt]] = []
+        self._count = itertools.count()
+        self._live = 0
+        self._thread: threading.Thread | None = None
+
+    @property
+    def thread(self) -> threading.Thread | None:
+        """The watchdog's thread, once a request started it."""
+        return self._thread
+
+    def watch(self, attempt: _Attempt, delay: float) -> None:
+        """Fire ``attempt`` in ``delay`` seconds, unless it finished by then."""
+        entry = (time.monotonic() + delay, next(self._count), attempt)
+        with self._condition:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="rrma-http-watchdog", daemon=True
+                )
+                self._thread.start()
+            heapq.heappush(self._queue, entry)
+            self._live += 1
+            if self._queue[0] is entry:
+                self._condition.notify()
+
+    def forget(self) -> None:
+        """An attempt finished before its deadline."""
+        with self._condition:
+            self._live -= 1
+            if len(self._queue) > 64 + 2 * self._live:
+                self._queue = [e for e in self._queue if not e[2].finished]
+                heapq.heapify(self._queue)
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                while True:
+                    while self._queue and self._queue[0][2].finished:
+                        heapq.heappop(self._queue)
+                    if not self._queue:
+                        self._condition.wait()
+                        continue
+                    wait = self._queue[0][0] - time.monotonic()
+                    if wait <= 0:
+                        attempt = heapq.heappop(self._queue)[2]
+                        break
+                    self._condition.wait(wait)
+            attempt.fire()
+
+
+_WATCHDOG = _Watchdog()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_WATCHDOG._reset)
+
+
+class _NoCredentials(requests.auth.AuthBase):
+    """No credentials (given, so that requests does not look for them again)."""
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return request
+
+
+_NO_CREDENTIALS = _NoCredentials()
+
+
+def own_threads() -> list[threading.Thread]:
+    """The threads this module runs in the background (the deadline watchdog)."""
+    thread = _WATCHDOG.thread
+    return [thread] if thread is not None and thread.is_alive() else []
 
 
 def _shutdown(sock: socket.socket) -> None:
@@ -734,7 +824,7 @@ class SafeSession:
         self._closed = False
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._slots_lock = threading.Lock()
-        self._environments: dict[str, dict[str, Any]] = {}
+        self._origins: dict[str, tuple[dict[str, Any], requests.auth.AuthBase]] = {}
         self._session = requests.Session()
         self._session.headers["User-Agent"] = self.user_agent
         self._session.headers["Accept-Encoding"] = "gzip, deflate"
@@ -925,13 +1015,26 @@ class SafeSession:
         requests reads it at every request, scanning the whole environment four times,
         which was a third of the time of a conditional request answered 304.
         """
+        return self._origin(url)[0]
+
+    def _auth(self, url: str) -> requests.auth.AuthBase:
+        """The credentials ``~/.netrc`` gives for ``url``'s origin (read once per origin).
+
+        requests looks for them at every request (two file-system lookups) unless it is
+        given some.
+        """
+        return self._origin(url)[1]
+
+    def _origin(self, url: str) -> tuple[dict[str, Any], requests.auth.AuthBase]:
         parts = urlsplit(url)
         origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
-        settings = self._environments.get(origin)
-        if settings is None:
+        found = self._origins.get(origin)
+        if found is None:
             settings = self._session.merge_environment_settings(url, {}, True, None, None)
-            self._environments[origin] = settings
-        return settings
+            netrc = requests.utils.get_netrc_auth(url) if self._session.trust_env else None
+            auth = requests.auth.HTTPBasicAuth(*netrc) if netrc else _NO_CREDENTIALS
+            found = self._origins[origin] = (settings, auth)
+        return found
 
     def _proxied(self, url: str) -> bool:
         proxies = self._environment(url)["proxies"]
@@ -962,7 +1065,9 @@ class SafeSession:
         attempt.short_connect = remaining < policy.connect_timeout
         attempt.short_read = remaining < policy.read_timeout
         try:
-            request = self._session.prepare_request(requests.Request("GET", url, headers=headers))
+            request = self._session.prepare_request(
+                requests.Request("GET", url, headers=headers, auth=self._auth(url))
+            )
             return self._session.send(
                 request, allow_redirects=False, timeout=timeout, **self._environment(url)
             )

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pydantic
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from rrma_core._http import SafeSession, Validators
+from rrma_core._http import SafeSession, Validators, own_threads
 from rrma_core.connectors import (
     ActorLookup,
     Connector,
@@ -42,7 +42,7 @@ from rrma_core.connectors import (
 from rrma_core.errors import ConfigError, InvalidRecord, PluginError, RrmaError, problems_of
 from rrma_core.models import Actor, Provenance, Record
 from rrma_core.models._base import utcnow
-from rrma_core.storage import RecordQuery, SourceState, Store, StoredRow, url_key
+from rrma_core.storage import RecordQuery, RecordRows, SourceState, Store, StoredRow, url_key
 from rrma_core.storage._index import fold_name
 from rrma_core.storage._store import global_id
 from rrma_core.vocabularies import use_registry
@@ -159,6 +159,26 @@ class _Fetched:
     snapshot: bool = False
     keep_ids: bool = False
     removed: list[str] = field(default_factory=list)
+    #: The time the source's records are written at (set when the fetch succeeded).
+    now: datetime | None = None
+    prepared: _Prepared | None = None
+
+
+@dataclass
+class _Prepared:
+    """The records and rows of a source's new-looking items, made before its write.
+
+    Made outside the write lock (which, in a sync of several processes, every process waits
+    for): the write then only decides, by what the store holds, and runs the statements.
+    Anything the write decides otherwise is made there, as without this.
+    """
+
+    #: ``source_id ->`` the item's record with its provenance (to match it by).
+    probes: dict[str, Record] = field(default_factory=dict)
+    #: ``source_id ->`` the record to insert if the item is new under its planned id.
+    records: dict[str, Record] = field(default_factory=dict)
+    #: ``record_id ->`` the rows of those records.
+    rows: dict[str, RecordRows] = field(default_factory=dict)
 
 
 def _source_id_of(raw: Mapping[str, Any] | Record) -> tuple[dict[str, Any] | Record, str | None]:
@@ -269,6 +289,35 @@ class _Runner:
         except (TypeError, ValueError) as error:
             raise RrmaError(f"connector state is not JSON-serialisable: {error}") from None
 
+    def _prepare(self, source: str, outcome: _Fetched) -> None:
+        """Make the records and rows of the items this source never delivered before.
+
+        What the store holds is read again by the write, in its transaction, which decides;
+        a guess proven wrong there only costs the work done here.
+        """
+        outcome.now = now = utcnow()
+        if not outcome.items:
+            return
+        with self.store.engine.connect() as conn:
+            linked = self.store.linked(conn, source)
+        prepared = _Prepared()
+        for item in outcome.items:
+            if item.source_id in linked:
+                continue
+            probe = item.record.model_copy(update={"provenance": [_provenance(source, item, now)]})
+            record = probe.model_copy(
+                update={
+                    "id": self._new_id(source, item, outcome.keep_ids),
+                    "created_at": now,
+                    "updated_at": now,
+                    "withdrawn_at": None,
+                }
+            )
+            prepared.probes[item.source_id] = probe
+            prepared.records[item.source_id] = record
+            prepared.rows[record.id] = self.store.prepare(record, item.content_hash)
+        outcome.prepared = prepared
+
     def _validate(
         self,
         model: type[Record],
@@ -353,6 +402,13 @@ class _Runner:
 
     def write(self, config: SourceConfig, outcome: _Fetched) -> None:
         report = outcome.report
+        try:
+            # Outside the lock: another process of the sync may write meanwhile.
+            with use_registry(self.registry):
+                self._prepare(config.name, outcome)
+        except Exception as error:  # the write makes them itself, and reports any problem
+            log.debug("preparing %s failed: %s", config.name, error)
+            outcome.prepared = None
         with self._write_lock:
             for attempt in range(3):
                 try:
@@ -382,7 +438,7 @@ class _Runner:
 
     def _write(self, config: SourceConfig, outcome: _Fetched) -> None:
         report = outcome.report
-        now = utcnow()
+        now = outcome.now or utcnow()
         with self.store.transaction() as conn:
             # The state read before the sync (the fetch used it); a concurrent process that
             # synced the same source since then loses to this run, which is the later one.
@@ -392,7 +448,14 @@ class _Runner:
             if report.status == "ok":
                 linked = self.store.linked(conn, config.name)
                 self._write_items(
-                    conn, config.name, outcome.items, linked, report, now, keep_ids=outcome.keep_ids
+                    conn,
+                    config.name,
+                    outcome.items,
+                    linked,
+                    report,
+                    now,
+                    keep_ids=outcome.keep_ids,
+                    prepared=outcome.prepared or _Prepared(),
                 )
                 if outcome.snapshot:
                     self._withdraw_missing(conn, config.name, outcome, linked, now)
@@ -420,6 +483,7 @@ class _Runner:
         now: datetime,
         *,
         keep_ids: bool = False,
+        prepared: _Prepared,
     ) -> None:
         """Classify the items (unchanged, changed, matched, new) and write them in batches."""
         changed: dict[str, Record] = {}  # record id -> new version (existing rows)
@@ -431,13 +495,7 @@ class _Runner:
         stored = self.store.rows(conn, {rid for _, (rid, _) in known})
 
         def provenance(item: _Item) -> Provenance:
-            return Provenance(
-                source=source,
-                source_id=item.source_id,
-                url=getattr(item.record, "url", None),
-                fetched_at=now,
-                content_hash=item.content_hash,
-            )
+            return _provenance(source, item, now)
 
         def base(record_id: str, row: StoredRow | None) -> Record | None:
             if record_id in changed:
@@ -459,7 +517,11 @@ class _Runner:
             report.updated += 1
 
         if unknown:
-            probes = [i.record.model_copy(update={"provenance": [provenance(i)]}) for i in unknown]
+            probes = [
+                prepared.probes.get(i.source_id)
+                or i.record.model_copy(update={"provenance": [provenance(i)]})
+                for i in unknown
+            ]
             matches = self._matches(conn, source, probes)
             planned = [self._new_id(source, i, keep_ids) for i in unknown]
             existing = self.store.rows(conn, [*planned, *(m for m in matches if m)])
@@ -492,20 +554,25 @@ class _Runner:
                     )
                     report.updated += 1
                 else:
-                    new[record_id] = probe.model_copy(
-                        update={
-                            "id": record_id,
-                            "created_at": now,
-                            "updated_at": now,
-                            "withdrawn_at": None,
-                        }
-                    )
+                    ready = prepared.records.get(item.source_id)
+                    if ready is None or ready.id != record_id or ready.created_at != now:
+                        ready = probe.model_copy(
+                            update={
+                                "id": record_id,
+                                "created_at": now,
+                                "updated_at": now,
+                                "withdrawn_at": None,
+                            }
+                        )
+                    new[record_id] = ready
                     report.new += 1
                 new_links.append((item.source_id, record_id, item.content_hash))
 
         by_source_id = {i.source_id: i.content_hash for i in items}
         hashes = {rid: by_source_id[sid] for sid, rid, _ in [*new_links, *changed_links]}
-        self.store.write_many(conn, list(new.values()), list(changed.values()), hashes=hashes)
+        self.store.write_many(
+            conn, list(new.values()), list(changed.values()), hashes=hashes, prepared=prepared.rows
+        )
         self.store.link_many(conn, source, new_links, changed_links, now)
 
     @staticmethod
@@ -699,6 +766,17 @@ def _merge(
     )
 
 
+def _provenance(source: str, item: _Item, now: datetime) -> Provenance:
+    """Where ``item`` of ``source`` came from, fetched at ``now``."""
+    return Provenance(
+        source=source,
+        source_id=item.source_id,
+        url=getattr(item.record, "url", None),
+        fetched_at=now,
+        content_hash=item.content_hash,
+    )
+
+
 def _run_row(report: SourceReport, now: datetime) -> dict[str, Any]:
     return {
         "source": report.source,
@@ -785,11 +863,12 @@ def _process_count(workspace: Workspace, configs: list[SourceConfig]) -> int:
         wanted = int(setting) if setting else min(2, os.cpu_count() or 1)
     except ValueError:
         raise ConfigError(f"{PROCESSES_ENV}={setting!r}: give a number of processes") from None
-    if not setting and threading.active_count() > 1:
+    if not setting and threading.active_count() - len(own_threads()) > 1:
         # fork() copies only this thread: a lock another thread holds at that moment (in
         # the application around us: a web server, a scheduler...) would stay locked in
         # the child forever. Unless asked for explicitly, a multi-threaded program syncs
-        # in its own process.
+        # in its own process. (The HTTP deadline watchdog's thread is ours, and its lock
+        # is made anew in a child.)
         return 1
     # Each process gets its share of the fetch threads and of the per-host request limit,
     # so that the sync as a whole stays within both.

@@ -37,7 +37,7 @@ from rrma_core.models import Record
 from rrma_core.storage._index import index_record, url_key
 from rrma_core.storage._schema import MIGRATIONS, SCHEMA_VERSION, UTCDateTime, metadata
 
-__all__ = ["SourceState", "Store", "StoredRow", "WriteCounter"]
+__all__ = ["RecordRows", "SourceState", "Store", "StoredRow", "WriteCounter"]
 
 records_t = metadata.tables["records"]
 terms_t = metadata.tables["record_terms"]
@@ -80,6 +80,24 @@ class StoredRow:
     content_hash: str
     created_at: datetime
     withdrawn_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRows:
+    """A record's rows as [`Store.write_many`][rrma_core.storage.Store.write_many] inserts them.
+
+    Made ahead by [`Store.prepare`][rrma_core.storage.Store.prepare], outside any
+    transaction: a sync prepares the rows of the items it expects to be new while another
+    source holds the write lock, so that the write itself only runs the statements.
+    """
+
+    #: The very record object the rows are of (``write_many`` checks it is the one written).
+    record: Record
+    #: The ``records`` row, date-times converted for the database.
+    row: tuple[Any, ...]
+    terms: list[tuple[str, str, str]]
+    #: ``occurrences`` rows, date-times converted for the database.
+    occurrences: list[tuple[Any, ...]]
 
 
 class WriteCounter:
@@ -403,10 +421,13 @@ class Store:
         changed: Sequence[Record],
         *,
         hashes: Mapping[str, str] | None = None,
+        prepared: Mapping[str, RecordRows] | None = None,
     ) -> None:
         """Insert the ``new`` records and replace the ``changed`` ones, in a few statements.
 
-        ``hashes`` may give records' content hashes already computed (by record id).
+        ``hashes`` may give records' content hashes already computed (by record id), and
+        ``prepared`` their rows made ahead by [`prepare`][rrma_core.storage.Store.prepare]
+        (used only for the very record objects they were made of).
         """
         if not new and not changed:
             return
@@ -416,46 +437,64 @@ class Store:
             # Persons erased (GDPR) never come back, whoever writes the record.
             new, changed = _without(new, erased), _without(changed, erased)
             hashes = {k: v for k, v in hashes.items() if k not in erased.changed}
+        prepared = prepared or {}
         # Rows as tuples (in the order of the keys below): no dict per row.
         term_rows: list[tuple[str, str, str]] = []
-        occurrence_rows: list[tuple[str, int, datetime, datetime, bool]] = []
+        occurrence_rows: list[tuple[Any, ...]] = []
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         for record, target in [*((r, inserts) for r in new), *((r, updates) for r in changed)]:
-            indexed = index_record(record, self.timezone)
-            record_id = record.id
-            target.append(
-                (
-                    record_id,
-                    record.record_type,
-                    record.model_dump_json(),
-                    hashes.get(record_id) or record.content_hash(),
-                    record.created_at,
-                    record.updated_at,
-                    record.withdrawn_at,
-                    *(indexed.columns[k] for k in _INDEXED_COLUMNS),
-                )
-            )
-            term_rows.extend((record_id, f, c) for f, c in sorted(indexed.terms))
-            occurrence_rows.extend(
-                (record_id, i, s, e, a) for i, (s, e, a) in enumerate(indexed.occurrences)
-            )
+            rows = prepared.get(record.id)
+            if rows is None or rows.record is not record:  # not prepared, or changed since
+                rows = self.prepare(record, hashes.get(record.id))
+            target.append(rows.row)
+            term_rows.extend(rows.terms)
+            occurrence_rows.extend(rows.occurrences)
         if inserts:
-            _insert_rows(conn, records_t, _RECORD_KEYS, inserts)
+            _insert_rows(conn, records_t, _RECORD_KEYS, inserts, converted=True)
         if updates:
-            values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in _RECORD_KEYS if c != "id"}
-            conn.execute(
-                update(records_t).where(records_t.c.id == bindparam("v_id")).values(values),
-                [{f"v_{k}": v for k, v in zip(_RECORD_KEYS, row, strict=True)} for row in updates],
-            )
+            _update_records(conn, updates)
             ids = [row[0] for row in updates]
             for chunk in _chunks(ids):
                 conn.execute(delete(terms_t).where(terms_t.c.record_id.in_(chunk)))
                 conn.execute(delete(occurrences_t).where(occurrences_t.c.record_id.in_(chunk)))
         if term_rows:
-            _insert_rows(conn, terms_t, ("record_id", "facet", "code"), term_rows)
+            _insert_rows(conn, terms_t, _TERM_KEYS, term_rows, converted=True)
         if occurrence_rows:
-            _insert_rows(conn, occurrences_t, _OCCURRENCE_KEYS, occurrence_rows)
+            _insert_rows(conn, occurrences_t, _OCCURRENCE_KEYS, occurrence_rows, converted=True)
+
+    def prepare(self, record: Record, content_hash: str | None = None) -> RecordRows:
+        """The rows ``record`` is stored as (``content_hash``: its hash, if known already).
+
+        No database access: safe to call from any thread, outside any transaction.
+        """
+        indexed = index_record(record, self.timezone)
+        record_id = record.id
+        convert = _sqlite_time if self.is_sqlite else _naive_utc
+        row = (
+            record_id,
+            record.record_type,
+            record.model_dump_json(),
+            content_hash or record.content_hash(),
+            convert(record.created_at),
+            convert(record.updated_at),
+            *(
+                convert(v) if isinstance(v, datetime) else v
+                for v in (
+                    record.withdrawn_at,
+                    *(indexed.columns[k] for k in _INDEXED_COLUMNS),
+                )
+            ),
+        )
+        return RecordRows(
+            record,
+            row,
+            [(record_id, f, c) for f, c in sorted(indexed.terms)],
+            [
+                (record_id, i, convert(s), convert(e), a)
+                for i, (s, e, a) in enumerate(indexed.occurrences)
+            ],
+        )
 
     def link_many(
         self,
@@ -619,7 +658,7 @@ def _record_title(record: Record) -> object:
     return getattr(record, "title", None) or getattr(record, "name", None)
 
 
-_COMPILED: dict[tuple[str, str, tuple[str, ...]], tuple[str, tuple[str, ...] | None]] = {}
+_COMPILED: dict[tuple[str, str, str, tuple[str, ...]], tuple[str, tuple[str, ...] | None]] = {}
 
 #: The indexed columns of ``records``, as ``index_record`` gives them.
 _INDEXED_COLUMNS = (
@@ -645,6 +684,7 @@ _RECORD_KEYS = (
     *_INDEXED_COLUMNS,
 )
 _OCCURRENCE_KEYS = ("record_id", "seq", "start_at", "end_at", "all_day")
+_TERM_KEYS = ("record_id", "facet", "code")
 
 
 def _sqlite_time(value: datetime) -> str:
@@ -675,33 +715,71 @@ def _format_sqlite_time(value: datetime) -> str:
 
 
 def _insert_rows(
-    conn: Connection, table: Any, keys: tuple[str, ...], rows: Sequence[tuple[Any, ...]]
+    conn: Connection,
+    table: Any,
+    keys: tuple[str, ...],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    converted: bool = False,
 ) -> None:
     """INSERT many rows (tuples of the values of ``keys``) with one driver-level ``executemany``.
 
     The statement is compiled once per dialect by SQLAlchemy; the rows go to the driver
     as plain tuples or dicts, skipping SQLAlchemy's per-row parameter processing (the cost
-    that dominated a cold sync). Date-times are stored as ``UTCDateTime`` does.
+    that dominated a cold sync). Date-times are stored as ``UTCDateTime`` does (``converted``:
+    the rows' date-times are so already, as [`Store.prepare`][rrma_core.storage.Store.prepare]
+    makes them).
     """
-    dialect = conn.dialect.name
-    cache_key = (dialect, table.name, keys)
+    if not converted:
+        rows = _converted(conn, table, keys, rows)
+    _execute_rows(conn, ("insert", table.name, keys), insert(table), keys, rows)
+
+
+def _update_records(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """UPDATE ``records`` rows (prepared, as ``_RECORD_KEYS`` tuples) by id, driver-level."""
+    # Binds may not be named as the columns they set: ``v_`` + the column's name.
+    keys = tuple(f"v_{k}" for k in _RECORD_KEYS)
+    statement = (
+        update(records_t)
+        .where(records_t.c.id == bindparam("v_id"))
+        .values({k: bindparam(f"v_{k}") for k in _RECORD_KEYS if k != "id"})
+    )
+    _execute_rows(conn, ("update", "records", keys), statement, keys, rows)
+
+
+def _converted(
+    conn: Connection, table: Any, keys: tuple[str, ...], rows: Sequence[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """``rows`` with the values of their date-time columns converted as ``UTCDateTime`` does."""
+    # Only the date-time columns need converting: convert those, pass the rest as they are.
+    timed = [i for i, k in enumerate(keys) if isinstance(table.c[k].type, UTCDateTime)]
+    if not timed:
+        return list(rows)
+    convert = _sqlite_time if conn.dialect.name == "sqlite" else _naive_utc
+    converted = []
+    for row in rows:
+        values = list(row)
+        for i in timed:
+            if isinstance(values[i], datetime):
+                values[i] = convert(values[i])
+        converted.append(tuple(values))
+    return converted
+
+
+def _execute_rows(
+    conn: Connection,
+    key: tuple[str, str, tuple[str, ...]],
+    statement: Any,
+    keys: tuple[str, ...],
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    """Run ``statement`` once per row, its binds named by ``keys``, at the driver level."""
+    cache_key = (conn.dialect.name, *key)
     if cache_key not in _COMPILED:
-        compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(keys))
+        compiled = statement.compile(dialect=conn.dialect, column_keys=list(keys))
         order = tuple(compiled.positiontup or ()) if compiled.positional else None
         _COMPILED[cache_key] = (str(compiled), order)
     sql, order = _COMPILED[cache_key]
-    # Only the date-time columns need converting: convert those, pass the rest as they are.
-    timed = [i for i, k in enumerate(keys) if isinstance(table.c[k].type, UTCDateTime)]
-    if timed:
-        convert = _sqlite_time if dialect == "sqlite" else _naive_utc
-        converted = []
-        for row in rows:
-            values = list(row)
-            for i in timed:
-                if isinstance(values[i], datetime):
-                    values[i] = convert(values[i])
-            converted.append(tuple(values))
-        rows = converted
     params: list[Any]
     if order is None:  # named parameters (psycopg)
         params = [dict(zip(keys, row, strict=True)) for row in rows]
