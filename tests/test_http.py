@@ -966,6 +966,19 @@ def test_netrc_credentials_are_sent_and_read_once_per_origin(
     assert len(lookups) == 2  # once per origin, not once per request
 
 
+def test_cookies_a_server_sets_are_sent_back_to_it(httpserver: HTTPServer) -> None:
+    first = WResponse(b"ok")
+    first.set_cookie("consent", "oui", path="/")
+    handler, seen = counting([first, WResponse(b"ok")])
+    httpserver.expect_request("/x").respond_with_handler(handler)
+    with session() as s:
+        s.get(httpserver.url_for("/x"))
+        s.get(httpserver.url_for("/x"), headers={"If-None-Match": '"v1"'})
+    assert [r.headers.get("Cookie") for r in seen] == [None, "consent=oui"]
+    assert seen[1].headers["If-None-Match"] == '"v1"'
+    assert seen[1].headers["User-Agent"] == s.user_agent
+
+
 def test_deadline_uses_the_injected_clock(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/x").respond_with_data(b"x" * 10)
     ticks = iter([0.0, 0.0, 1000.0, 1000.0, 1000.0, 1000.0])

@@ -514,6 +514,18 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_WATCHDOG._reset)
 
 
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    """What the environment says for one origin (see ``SafeSession._origin``)."""
+
+    #: ``requests.Session.send`` arguments: proxies, CA bundle, client certificate, stream.
+    send: dict[str, Any]
+    #: Credentials from ``~/.netrc``.
+    auth: requests.auth.AuthBase
+    #: Whether a proxy is used.
+    proxied: bool
+
+
 class _NoCredentials(requests.auth.AuthBase):
     """No credentials (given, so that requests does not look for them again)."""
 
@@ -824,7 +836,7 @@ class SafeSession:
         self._closed = False
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._slots_lock = threading.Lock()
-        self._origins: dict[str, tuple[dict[str, Any], requests.auth.AuthBase]] = {}
+        self._origins: dict[str, _Origin] = {}
         self._session = requests.Session()
         self._session.headers["User-Agent"] = self.user_agent
         self._session.headers["Accept-Encoding"] = "gzip, deflate"
@@ -977,7 +989,7 @@ class SafeSession:
             parts = _check_url(current)
             host = (parts.hostname or "").lower()
             attempt.url = current
-            attempt.proxied = self._proxied(current)
+            attempt.proxied = self._origin(current).proxied
             if attempt.check_addresses:
                 self._check_resolved(current, host, parts, attempt)
             slot = self._slot(host)
@@ -1008,37 +1020,44 @@ class SafeSession:
                 attempt.detach()
                 slot.release()
 
-    def _environment(self, url: str) -> dict[str, Any]:
-        """What the environment says for ``url``'s origin (proxies, ``NO_PROXY``, CA bundle),
-        as ``requests.Session.send`` arguments; read once per origin and session.
+    def _origin(self, url: str) -> _Origin:
+        """What the environment says for ``url``'s origin; read once per origin and session.
 
-        requests reads it at every request, scanning the whole environment four times,
-        which was a third of the time of a conditional request answered 304.
+        requests reads it at every request: the whole environment four times (proxies,
+        ``NO_PROXY``, CA bundle), ``~/.netrc`` twice, the CA bundle's path once. That was
+        more than half the time of a conditional request answered 304.
         """
-        return self._origin(url)[0]
-
-    def _auth(self, url: str) -> requests.auth.AuthBase:
-        """The credentials ``~/.netrc`` gives for ``url``'s origin (read once per origin).
-
-        requests looks for them at every request (two file-system lookups) unless it is
-        given some.
-        """
-        return self._origin(url)[1]
-
-    def _origin(self, url: str) -> tuple[dict[str, Any], requests.auth.AuthBase]:
         parts = urlsplit(url)
-        origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
-        found = self._origins.get(origin)
+        key = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+        found = self._origins.get(key)
         if found is None:
             settings = self._session.merge_environment_settings(url, {}, True, None, None)
+            proxied = requests.utils.select_proxy(url, settings["proxies"]) is not None
+            if parts.scheme.lower() == "http" and not proxied:
+                settings["verify"] = True  # no TLS: do not look the CA bundle up on disk
             netrc = requests.utils.get_netrc_auth(url) if self._session.trust_env else None
             auth = requests.auth.HTTPBasicAuth(*netrc) if netrc else _NO_CREDENTIALS
-            found = self._origins[origin] = (settings, auth)
+            found = self._origins[key] = _Origin(settings, auth, proxied)
         return found
 
-    def _proxied(self, url: str) -> bool:
-        proxies = self._environment(url)["proxies"]
-        return requests.utils.select_proxy(url, proxies) is not None
+    def _prepare(self, url: str, headers: Mapping[str, str]) -> requests.PreparedRequest:
+        """The GET request ``Session.prepare_request`` would make, without its merging work.
+
+        The session's headers with the caller's over them, the origin's credentials, the
+        session's cookies; no parameters nor hooks (the session has none).
+        """
+        origin = self._origin(url)
+        request = requests.PreparedRequest()
+        merged = requests.structures.CaseInsensitiveDict(self._session.headers)
+        merged.update(headers)
+        request.prepare(
+            method="GET",
+            url=url,
+            headers=merged,
+            auth=origin.auth,
+            cookies=self._session.cookies,
+        )
+        return request
 
     def _check_resolved(self, url: str, host: str, parts: SplitResult, attempt: _Attempt) -> None:
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
@@ -1065,11 +1084,11 @@ class SafeSession:
         attempt.short_connect = remaining < policy.connect_timeout
         attempt.short_read = remaining < policy.read_timeout
         try:
-            request = self._session.prepare_request(
-                requests.Request("GET", url, headers=headers, auth=self._auth(url))
-            )
             return self._session.send(
-                request, allow_redirects=False, timeout=timeout, **self._environment(url)
+                self._prepare(url, headers),
+                allow_redirects=False,
+                timeout=timeout,
+                **self._origin(url).send,
             )
         except requests.exceptions.SSLError as error:
             if attempt.overdue():

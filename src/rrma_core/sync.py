@@ -10,6 +10,7 @@ stored data exactly as it was; the other sources carry on.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -712,7 +713,9 @@ class _Runner:
         *,
         states: dict[str, SourceState] | None = None,
         concurrency: int | None = None,
+        pool: ThreadPoolExecutor | None = None,
     ) -> SyncReport:
+        """Sync ``sources``: fetch them in ``pool`` (or a pool of its own), write each."""
         configs = list(sources)
         report = SyncReport()
         # Every source's state in one query, before the fetches start.
@@ -729,9 +732,13 @@ class _Runner:
             ahead.acquire()
             return self.fetch(config)
 
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rrma-sync") as pool:
+        with (
+            contextlib.nullcontext(pool)
+            if pool is not None
+            else ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rrma-sync")
+        ) as fetching:
             futures: dict[Future[_Fetched], SourceConfig] = {
-                pool.submit(fetch, c): c for c in configs
+                fetching.submit(fetch, c): c for c in configs
             }
             reports: dict[str, SourceReport] = {}
             for future in _as_completed(futures):
@@ -854,6 +861,8 @@ class _Shared:
     concurrency: int
     write_lock: _ProcessLock
     http: SafeSession | None = None
+    #: The child's fetch threads, kept from one chunk to the next.
+    pool: ThreadPoolExecutor | None = None
 
 
 _shared: _Shared | None = None
@@ -925,6 +934,7 @@ def _start_child() -> None:
     policy = _shared.workspace.http.policy
     per_host = max(1, policy.per_host // _shared.processes)
     _shared.http = SafeSession(policy.model_copy(update={"per_host": per_host}))
+    _shared.pool = ThreadPoolExecutor(_shared.concurrency, thread_name_prefix="rrma-sync")
 
 
 def _sync_chunk(index: int) -> tuple[list[SourceReport], dict[str, int]]:
@@ -934,7 +944,10 @@ def _sync_chunk(index: int) -> tuple[list[SourceReport], dict[str, int]]:
     store.writes.by_table.clear()
     runner = _Runner(_shared.workspace, None, http=_shared.http, write_lock=_shared.write_lock)
     report = runner.run(
-        _shared.chunks[index], states=_shared.states, concurrency=_shared.concurrency
+        _shared.chunks[index],
+        states=_shared.states,
+        concurrency=_shared.concurrency,
+        pool=_shared.pool,
     )
     return report.sources, dict(store.writes.by_table)
 
