@@ -17,12 +17,19 @@ import json
 import logging
 import multiprocessing as mp
 import os
+import queue
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -715,56 +722,63 @@ class _Runner:
         concurrency: int | None = None,
         pool: ThreadPoolExecutor | None = None,
     ) -> SyncReport:
-        """Sync ``sources``: fetch them in ``pool`` (or a pool of its own), write each."""
-        configs = list(sources)
-        report = SyncReport()
+        """Sync ``sources``: fetch them in ``pool`` (or a pool of its own), write each.
+
+        Sources are taken from ``sources`` as fetch threads come free, at most two per
+        thread ahead of the writes: memory stays bounded however many sources there are,
+        and ``sources`` may be a generator (the child processes of a sync take their
+        sources one at a time from those no process took yet).
+        """
         # Every source's state in one query, before the fetches start.
         if states is None:
             states = {state.name: state for state in self.store.sources()}
         self.states = states
-        concurrency = concurrency or self.ws.config.workspace.concurrency
-        workers = max(1, min(concurrency, len(configs) or 1))
-        # Fetches run at most this many sources ahead of the writes: memory stays bounded
-        # however many sources there are.
-        ahead = threading.Semaphore(2 * workers)
-
-        def fetch(config: SourceConfig) -> _Fetched:
-            ahead.acquire()
-            return self.fetch(config)
-
+        workers = concurrency or self.ws.config.workspace.concurrency
+        if isinstance(sources, Sized):
+            workers = max(1, min(workers, len(sources)))
+        waiting = iter(sources)
+        taken: list[SourceConfig] = []
+        reports: dict[str, SourceReport] = {}
+        running: dict[Future[_Fetched], SourceConfig] = {}
         with (
             contextlib.nullcontext(pool)
             if pool is not None
             else ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rrma-sync")
         ) as fetching:
-            futures: dict[Future[_Fetched], SourceConfig] = {
-                fetching.submit(fetch, c): c for c in configs
-            }
-            reports: dict[str, SourceReport] = {}
-            for future in _as_completed(futures):
-                # Keep only the report: a source's items are let go once written.
-                config = futures.pop(future)
-                outcome = future.result()
-                reports[config.name] = outcome.report
-                ahead.release()
-                if outcome.report.status == "failed":
-                    outcome.report.finished_at = utcnow()
-                    self._record_failure(config, outcome.report)
-                    self.progress(config.name, "done", outcome.report)
-                elif outcome.report.status == "not-modified":
-                    # 304: nothing was parsed, and nothing is written, not even bookkeeping.
-                    outcome.report.finished_at = utcnow()
-                    self.progress(config.name, "done", outcome.report)
-                else:
-                    self.write(config, outcome)
-        report.sources = [reports[c.name] for c in configs]
-        return report
 
+            def start_more() -> None:
+                while len(running) < 2 * workers:
+                    config = next(waiting, None)
+                    if config is None:
+                        return
+                    taken.append(config)
+                    running[fetching.submit(self.fetch, config)] = config
 
-def _as_completed(futures: Mapping[Future[_Fetched], Any]) -> Iterable[Future[_Fetched]]:
-    from concurrent.futures import as_completed
+            start_more()
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    # Keep only the report: a source's items are let go once written.
+                    config = running.pop(future)
+                    outcome = future.result()
+                    reports[config.name] = outcome.report
+                    start_more()  # the fetches go on while this one is written
+                    self._finish(config, outcome)
+                    del outcome
+        return SyncReport([reports[c.name] for c in taken])
 
-    return as_completed(futures)
+    def _finish(self, config: SourceConfig, outcome: _Fetched) -> None:
+        """Write a fetched source (or only note its failure, or nothing after a 304)."""
+        if outcome.report.status == "failed":
+            outcome.report.finished_at = utcnow()
+            self._record_failure(config, outcome.report)
+            self.progress(config.name, "done", outcome.report)
+        elif outcome.report.status == "not-modified":
+            # 304: nothing was parsed, and nothing is written, not even bookkeeping.
+            outcome.report.finished_at = utcnow()
+            self.progress(config.name, "done", outcome.report)
+        else:
+            self.write(config, outcome)
 
 
 def _delivered_by(row: StoredRow, source: str, source_id: str) -> bool:
@@ -845,8 +859,6 @@ def _run_row(report: SourceReport, now: datetime) -> dict[str, Any]:
 PROCESSES_ENV = "RRMA_SYNC_PROCESSES"
 #: Below this many sources per process, the processes would cost more than they save.
 _MIN_SOURCES_PER_PROCESS = 8
-#: Sources handed to a process at a time (small, so that processes finish together).
-_CHUNK = 4
 
 
 @dataclass
@@ -854,14 +866,17 @@ class _Shared:
     """What the child processes inherit from the parent (by ``fork``, not by pickling)."""
 
     workspace: Workspace
-    chunks: list[list[SourceConfig]]
+    configs: list[SourceConfig]
     states: dict[str, SourceState]
     processes: int
     #: Fetch threads per process.
     concurrency: int
     write_lock: _ProcessLock
+    #: The index in ``configs`` of the next source no process took yet (a shared integer).
+    next_source: Any
+    #: Where the children send each source's report when it is done, and "end" (a queue).
+    events: Any
     http: SafeSession | None = None
-    #: The child's fetch threads, kept from one chunk to the next.
     pool: ThreadPoolExecutor | None = None
 
 
@@ -937,19 +952,40 @@ def _start_child() -> None:
     _shared.pool = ThreadPoolExecutor(_shared.concurrency, thread_name_prefix="rrma-sync")
 
 
-def _sync_chunk(index: int) -> tuple[list[SourceReport], dict[str, int]]:
-    """In a child process: sync chunk ``index``; its reports and the rows it wrote."""
+def _taken() -> Iterator[SourceConfig]:
+    """In a child process: the sources it takes, one at a time, from those no process took."""
     assert _shared is not None
-    store = _shared.workspace.store
+    counter = _shared.next_source
+    while True:
+        with counter.get_lock():
+            index = counter.value
+            counter.value = index + 1
+        if index >= len(_shared.configs):
+            return
+        yield _shared.configs[index]
+
+
+def _sync_share() -> dict[str, int]:
+    """In a child process: sync sources until none is left; the rows it wrote, by table.
+
+    Each source's report goes to the parent as soon as the source is done (for its progress
+    bar), then "end" when this process takes no more.
+    """
+    assert _shared is not None
+    shared = _shared
+    store = shared.workspace.store
     store.writes.by_table.clear()
-    runner = _Runner(_shared.workspace, None, http=_shared.http, write_lock=_shared.write_lock)
-    report = runner.run(
-        _shared.chunks[index],
-        states=_shared.states,
-        concurrency=_shared.concurrency,
-        pool=_shared.pool,
-    )
-    return report.sources, dict(store.writes.by_table)
+
+    def done(source: str, event: str, report: SourceReport | None) -> None:
+        if event == "done" and report is not None:
+            shared.events.put(("done", source, report))
+
+    runner = _Runner(shared.workspace, done, http=shared.http, write_lock=shared.write_lock)
+    try:
+        runner.run(_taken(), states=shared.states, concurrency=shared.concurrency, pool=shared.pool)
+    finally:
+        shared.events.put(("end", "", None))
+    return dict(store.writes.by_table)
 
 
 def _run_in_processes(
@@ -961,52 +997,66 @@ def _run_in_processes(
 ) -> SyncReport:
     global _shared
     notify = progress or (lambda source, event, report: None)
-    chunks = [configs[i : i + _CHUNK] for i in range(0, len(configs), _CHUNK)]
     concurrency = max(1, workspace.config.workspace.concurrency // processes)
     reports: dict[str, SourceReport] = {}
     context = mp.get_context("fork")
+    next_source = context.Value("i", 0)
+    events = context.Queue()
     lock = _ProcessLock(context.Lock())
-    _shared = _Shared(workspace, chunks, states, processes, concurrency, lock)
+    _shared = _Shared(workspace, configs, states, processes, concurrency, lock, next_source, events)
     try:
         with ProcessPoolExecutor(
             max_workers=processes, mp_context=context, initializer=_start_child
         ) as pool:
-            futures = {pool.submit(_sync_chunk, i): chunk for i, chunk in enumerate(chunks)}
+            futures = [pool.submit(_sync_share) for _ in range(processes)]
             try:
-                for future in as_completed(futures):
-                    chunk = futures[future]
-                    for config, source_report in zip(
-                        chunk, _chunk_reports(workspace, chunk, future), strict=True
-                    ):
-                        reports[config.name] = source_report
-                        notify(config.name, "start", None)
-                        notify(config.name, "fetched", source_report)
-                        notify(config.name, "done", source_report)
-            except BaseException:  # an interrupt: do not start the chunks still waiting
-                pool.shutdown(wait=True, cancel_futures=True)
+                ended = 0
+                while ended < processes:
+                    try:
+                        # A child killed before its "end" breaks the pool: every future is
+                        # then done, and what it had not reported is synced below.
+                        kind, source, report = events.get(
+                            timeout=0.05 if all(f.done() for f in futures) else 1.0
+                        )
+                    except queue.Empty:
+                        if all(f.done() for f in futures):
+                            break
+                        continue
+                    if kind == "end":
+                        ended += 1
+                    elif source not in reports:
+                        reports[source] = report
+                        notify(source, "start", None)
+                        notify(source, "fetched", report)
+                        notify(source, "done", report)
+            except BaseException:  # an interrupt: no process takes another source
+                with next_source.get_lock():
+                    next_source.value = len(configs)
                 raise
+            for future in futures:
+                _count_writes(workspace, future)
     finally:
         _shared = None
+    missing = [c for c in configs if c.name not in reports]
+    if missing:
+        # A child died (killed, out of memory...): sync what it had not reported here, from
+        # the states as stored now (what it committed is found unchanged).
+        log.warning("a sync process failed; syncing its %d sources here", len(missing))
+        for source_report in _Runner(workspace, progress).run(missing).sources:
+            reports[source_report.source] = source_report
     return SyncReport([reports[c.name] for c in configs])
 
 
-def _chunk_reports(
-    workspace: Workspace,
-    chunk: list[SourceConfig],
-    future: Future[tuple[list[SourceReport], dict[str, int]]],
-) -> list[SourceReport]:
-    """The reports of a chunk a child synced; its writes added to this process's count."""
+def _count_writes(workspace: Workspace, future: Future[dict[str, int]]) -> None:
+    """Add the rows a child wrote to this process's count (none known if it died)."""
     try:
-        done, writes = future.result()
-    except Exception as error:  # the child died (killed, out of memory...)
-        # Sync its sources here, from their states as stored now: what the child committed
-        # is found unchanged.
-        log.warning("a sync process failed (%s); syncing its sources here", error)
-        return _Runner(workspace, None).run(chunk).sources
+        writes = future.result()
+    except Exception as error:
+        log.debug("a sync process failed: %s", error)
+        return
     by_table = workspace.store.writes.by_table
     for table, rows in writes.items():
         by_table[table] = by_table.get(table, 0) + rows
-    return done
 
 
 def run_sync(
