@@ -181,9 +181,7 @@ class _Prepared:
     Anything the write decides otherwise is made there, as without this.
     """
 
-    #: ``source_id ->`` the item's record with its provenance (to match it by).
-    probes: dict[str, Record] = field(default_factory=dict)
-    #: ``source_id ->`` the record to insert if the item is new under its planned id.
+    #: ``source_id ->`` the record to insert if the item is new (see ``_Runner._new_record``).
     records: dict[str, Record] = field(default_factory=dict)
     #: ``record_id ->`` the rows of those records.
     rows: dict[str, RecordRows] = field(default_factory=dict)
@@ -316,16 +314,7 @@ class _Runner:
         for item in outcome.items:
             if item.source_id in linked:
                 continue
-            probe = item.record.model_copy(update={"provenance": [_provenance(source, item, now)]})
-            record = probe.model_copy(
-                update={
-                    "id": self._new_id(source, item, outcome.keep_ids),
-                    "created_at": now,
-                    "updated_at": now,
-                    "withdrawn_at": None,
-                }
-            )
-            prepared.probes[item.source_id] = probe
+            record = self._new_record(source, item, outcome.keep_ids, now)
             prepared.records[item.source_id] = record
             prepared.rows[record.id] = self.store.prepare(record, item.content_hash)
         outcome.prepared = prepared
@@ -545,13 +534,14 @@ class _Runner:
             report.updated += 1
 
         if unknown:
+            # Each item as the record it becomes if it is new: matched by its content, type,
+            # URL and provenance.
             probes = [
-                prepared.probes.get(i.source_id)
-                or i.record.model_copy(update={"provenance": [provenance(i)]})
+                prepared.records.get(i.source_id) or self._new_record(source, i, keep_ids, now)
                 for i in unknown
             ]
             matches = self._matches(conn, source, probes)
-            planned = [self._new_id(source, i, keep_ids) for i in unknown]
+            planned = [probe.id for probe in probes]
             existing = self.store.rows(conn, [*planned, *(m for m in matches if m)])
             for item, probe, match, new_id in zip(unknown, probes, matches, planned, strict=True):
                 record_id = match or new_id
@@ -582,17 +572,9 @@ class _Runner:
                     )
                     report.updated += 1
                 else:
-                    ready = prepared.records.get(item.source_id)
-                    if ready is None or ready.id != record_id or ready.created_at != now:
-                        ready = probe.model_copy(
-                            update={
-                                "id": record_id,
-                                "created_at": now,
-                                "updated_at": now,
-                                "withdrawn_at": None,
-                            }
-                        )
-                    new[record_id] = ready
+                    if probe.id != record_id:
+                        probe = probe.model_copy(update={"id": record_id})
+                    new[record_id] = probe
                     report.new += 1
                 new_links.append((item.source_id, record_id, item.content_hash))
 
@@ -602,6 +584,18 @@ class _Runner:
             conn, list(new.values()), list(changed.values()), hashes=hashes, prepared=prepared.rows
         )
         self.store.link_many(conn, source, new_links, changed_links, now)
+
+    def _new_record(self, source: str, item: _Item, keep_ids: bool, now: datetime) -> Record:
+        """``item`` as the record it becomes if it is new, written at ``now``."""
+        return item.record.model_copy(
+            update={
+                "id": self._new_id(source, item, keep_ids),
+                "provenance": [_provenance(source, item, now)],
+                "created_at": now,
+                "updated_at": now,
+                "withdrawn_at": None,
+            }
+        )
 
     @staticmethod
     def _new_id(source: str, item: _Item, keep_ids: bool) -> str:

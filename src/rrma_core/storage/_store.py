@@ -471,6 +471,13 @@ class Store:
         indexed = index_record(record, self.timezone)
         record_id = record.id
         convert = _sqlite_time if self.is_sqlite else _naive_utc
+        columns = indexed.columns
+        withdrawn, start, end, deadline = (
+            record.withdrawn_at,
+            columns["start_at"],
+            columns["end_at"],
+            columns["deadline"],
+        )
         row = (
             record_id,
             record.record_type,
@@ -478,13 +485,13 @@ class Store:
             content_hash or record.content_hash(),
             convert(record.created_at),
             convert(record.updated_at),
-            *(
-                convert(v) if isinstance(v, datetime) else v
-                for v in (
-                    record.withdrawn_at,
-                    *(indexed.columns[k] for k in _INDEXED_COLUMNS),
-                )
-            ),
+            None if withdrawn is None else convert(withdrawn),
+            columns["title"],
+            columns["category"],
+            None if start is None else convert(start),
+            None if end is None else convert(end),
+            None if deadline is None else convert(deadline),
+            *(columns[k] for k in _PLAIN_INDEXED_COLUMNS),
         )
         return RecordRows(
             record,
@@ -661,18 +668,10 @@ def _record_title(record: Record) -> object:
 _COMPILED: dict[tuple[str, str, str, tuple[str, ...]], tuple[str, tuple[str, ...] | None]] = {}
 
 #: The indexed columns of ``records``, as ``index_record`` gives them.
-_INDEXED_COLUMNS = (
-    "title",
-    "category",
-    "start_at",
-    "end_at",
-    "deadline",
-    "commune",
-    "departement",
-    "region",
-    "campaign_edition",
-    "url_key",
-)
+#: The indexed columns that are not date-times (``Store.prepare`` copies them as they are).
+_PLAIN_INDEXED_COLUMNS = ("commune", "departement", "region", "campaign_edition", "url_key")
+#: The indexed columns, in the order of the ``records`` rows ``Store.prepare`` makes.
+_INDEXED_COLUMNS = ("title", "category", "start_at", "end_at", "deadline", *_PLAIN_INDEXED_COLUMNS)
 _RECORD_KEYS = (
     "id",
     "record_type",
