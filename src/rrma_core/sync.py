@@ -36,6 +36,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 import pydantic
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from rrma_core._http import SafeSession, Validators, own_threads
@@ -232,6 +233,7 @@ class _Runner:
         report = SourceReport(source=config.name, connector=config.connector)
         outcome = _Fetched(report)
         self.progress(config.name, "start", None)
+        self._fetch_gate.wait()  # not while this process writes (see ``_fetches_paused``)
         try:
             with use_registry(self.registry):
                 self._fetch(config, outcome)
@@ -401,41 +403,77 @@ class _Runner:
 
     # --- write phase (one transaction per source) ------------------------------------------
 
-    def write(self, config: SourceConfig, outcome: _Fetched) -> None:
-        report = outcome.report
-        try:
-            # Outside the lock: another process of the sync may write meanwhile.
-            with use_registry(self.registry):
-                self._prepare(config.name, outcome)
-        except Exception as error:  # the write makes them itself, and reports any problem
-            log.debug("preparing %s failed: %s", config.name, error)
-            outcome.prepared = None
+    def write(self, batch: list[tuple[SourceConfig, _Fetched]]) -> None:
+        """Write fetched sources: one transaction, each source in a savepoint of its own.
+
+        A source that fails rolls back to its savepoint (its stored data stays as it was)
+        and the others go on; one commit for the batch saves a commit per source, the
+        costliest statement of a write. The sources ready when the writer comes free make
+        a batch: a few when fetches run ahead of the writes, one otherwise.
+        """
+        for config, outcome in batch:
+            try:
+                # Outside the lock: another process of the sync may write meanwhile.
+                with use_registry(self.registry):
+                    self._prepare(config.name, outcome)
+            except Exception as error:  # the write makes them itself, and reports any problem
+                log.debug("preparing %s failed: %s", config.name, error)
+                outcome.prepared = None
+        reports = [outcome.report for _, outcome in batch]
         with self._write_lock, self._fetches_paused():
             for attempt in range(3):
                 try:
-                    self._write(config, outcome)
+                    with self.store.transaction() as conn:
+                        for config, outcome in batch:
+                            self._write_source(conn, config, outcome)
                     break
-                except (IntegrityError, OperationalError) as error:
-                    # Another process wrote the same items at the same time: start again.
-                    if attempt == 2:
-                        report.status, report.error = "failed", f"database error: {error.orig}"
-                    report.new = report.updated = report.unchanged = report.withdrawn = 0
-                except DBAPIError as error:
-                    report.status, report.error = "failed", f"database error: {error.orig}"
-                    break
-                except RrmaError as error:
-                    report.status, report.error = "failed", str(error)
-                    break
+                except OperationalError as error:  # the transaction could not begin or commit
+                    for report in reports:
+                        _forget_counts(report)
+                        if attempt == 2:
+                            report.status = "failed"
+                            report.error = report.error or f"database error: {error.orig}"
                 except Exception as error:
-                    report.status, report.error = "failed", f"{type(error).__name__}: {error}"
-                    log.debug("writing %s failed:\n%s", config.name, traceback.format_exc())
+                    for report in reports:
+                        _forget_counts(report)
+                        report.status = "failed"
+                        report.error = report.error or f"{type(error).__name__}: {error}"
+                    log.debug("writing %d sources failed:\n%s", len(batch), traceback.format_exc())
                     break
-            if not report.ok:
-                # The transaction was rolled back: nothing was new, updated or withdrawn.
-                report.new = report.updated = report.unchanged = report.withdrawn = 0
-                self._record_failure(config, report)
-        report.finished_at = utcnow()
-        self.progress(config.name, "done", report)
+            for config, outcome in batch:
+                if not outcome.report.ok:
+                    self._record_failure(config, outcome.report)
+        for config, outcome in batch:
+            outcome.report.finished_at = utcnow()
+            self.progress(config.name, "done", outcome.report)
+
+    def _write_source(self, conn: Connection, config: SourceConfig, outcome: _Fetched) -> None:
+        """Write one source in a savepoint of ``conn``'s transaction; note why it failed."""
+        report = outcome.report
+        report.status = "ok"
+        report.error = None
+        for attempt in range(3):
+            try:
+                with conn.begin_nested():
+                    self._write(conn, config, outcome)
+                return
+            except (IntegrityError, OperationalError) as error:
+                # Another process wrote the same items at the same time: start again.
+                _forget_counts(report)
+                if attempt == 2:
+                    report.status, report.error = "failed", f"database error: {error.orig}"
+            except DBAPIError as error:
+                report.status, report.error = "failed", f"database error: {error.orig}"
+                break
+            except RrmaError as error:
+                report.status, report.error = "failed", str(error)
+                break
+            except Exception as error:
+                report.status, report.error = "failed", f"{type(error).__name__}: {error}"
+                log.debug("writing %s failed:\n%s", config.name, traceback.format_exc())
+                break
+        # Rolled back to the savepoint: nothing was new, updated or withdrawn.
+        _forget_counts(report)
 
     @contextmanager
     def _fetches_paused(self) -> Iterator[None]:
@@ -453,42 +491,41 @@ class _Runner:
         finally:
             self._fetch_gate.set()
 
-    def _write(self, config: SourceConfig, outcome: _Fetched) -> None:
+    def _write(self, conn: Connection, config: SourceConfig, outcome: _Fetched) -> None:
         report = outcome.report
         now = outcome.now or utcnow()
-        with self.store.transaction() as conn:
-            # The state read before the sync (the fetch used it); a concurrent process that
-            # synced the same source since then loses to this run, which is the later one.
-            state = self.states.get(config.name) or self.store.source_state(
-                conn, config.name, config.connector
+        # The state read before the sync (the fetch used it); a concurrent process that
+        # synced the same source since then loses to this run, which is the later one.
+        state = self.states.get(config.name) or self.store.source_state(
+            conn, config.name, config.connector
+        )
+        if report.status == "ok":
+            linked = self.store.linked(conn, config.name)
+            self._write_items(
+                conn,
+                config.name,
+                outcome.items,
+                linked,
+                report,
+                now,
+                keep_ids=outcome.keep_ids,
+                prepared=outcome.prepared or _Prepared(),
             )
-            if report.status == "ok":
-                linked = self.store.linked(conn, config.name)
-                self._write_items(
-                    conn,
-                    config.name,
-                    outcome.items,
-                    linked,
-                    report,
-                    now,
-                    keep_ids=outcome.keep_ids,
-                    prepared=outcome.prepared or _Prepared(),
-                )
-                if outcome.snapshot:
-                    self._withdraw_missing(conn, config.name, outcome, linked, now)
-                elif outcome.removed:
-                    removed = {sid: linked[sid][0] for sid in outcome.removed if sid in linked}
-                    self._withdraw(conn, config.name, removed, report, now)
-                state.state = outcome.state
-                state.validators = {u: v.to_dict() for u, v in outcome.validators.items()}
-                state.since = outcome.started
-                state.last_success_at = now
-            state.connector = config.connector
-            state.last_run_at = now
-            state.last_status = report.status
-            state.last_error = None
-            self.store.save_source(conn, state)
-            self.store.log_run(conn, _run_row(report, now))
+            if outcome.snapshot:
+                self._withdraw_missing(conn, config.name, outcome, linked, now)
+            elif outcome.removed:
+                removed = {sid: linked[sid][0] for sid in outcome.removed if sid in linked}
+                self._withdraw(conn, config.name, removed, report, now)
+            state.state = outcome.state
+            state.validators = {u: v.to_dict() for u, v in outcome.validators.items()}
+            state.since = outcome.started
+            state.last_success_at = now
+        state.connector = config.connector
+        state.last_run_at = now
+        state.last_status = report.status
+        state.last_error = None
+        self.store.save_source(conn, state)
+        self.store.log_run(conn, _run_row(report, now))
 
     def _write_items(
         self,
@@ -751,28 +788,32 @@ class _Runner:
             start_more()
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
+                batch: list[tuple[SourceConfig, _Fetched]] = []
                 for future in done:
-                    # Keep only the report: a source's items are let go once written.
                     config = running.pop(future)
                     outcome = future.result()
                     reports[config.name] = outcome.report
-                    start_more()  # the fetches go on while this one is written
-                    self._finish(config, outcome)
-                    del outcome
+                    if self._to_write(config, outcome):
+                        batch.append((config, outcome))
+                start_more()  # the fetches go on while these are written
+                if batch:
+                    self.write(batch)
+                # Keep only the reports: a source's items are let go once written.
+                del batch, outcome
         return SyncReport([reports[c.name] for c in taken])
 
-    def _finish(self, config: SourceConfig, outcome: _Fetched) -> None:
-        """Write a fetched source (or only note its failure, or nothing after a 304)."""
+    def _to_write(self, config: SourceConfig, outcome: _Fetched) -> bool:
+        """Whether a fetched source has something to write (else note what happened)."""
         if outcome.report.status == "failed":
             outcome.report.finished_at = utcnow()
             self._record_failure(config, outcome.report)
-            self.progress(config.name, "done", outcome.report)
         elif outcome.report.status == "not-modified":
             # 304: nothing was parsed, and nothing is written, not even bookkeeping.
             outcome.report.finished_at = utcnow()
-            self.progress(config.name, "done", outcome.report)
         else:
-            self.write(config, outcome)
+            return True
+        self.progress(config.name, "done", outcome.report)
+        return False
 
 
 def _delivered_by(row: StoredRow, source: str, source_id: str) -> bool:
@@ -820,6 +861,11 @@ def _provenance(source: str, item: _Item, now: datetime) -> Provenance:
         fetched_at=now,
         content_hash=item.content_hash,
     )
+
+
+def _forget_counts(report: SourceReport) -> None:
+    """What a rolled-back write had counted: nothing was new, updated or withdrawn."""
+    report.new = report.updated = report.unchanged = report.withdrawn = 0
 
 
 def _run_row(report: SourceReport, now: datetime) -> dict[str, Any]:
