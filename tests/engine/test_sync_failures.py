@@ -20,6 +20,7 @@ from rrma_core.connectors import Connector, FetchContext
 from rrma_core.errors import RrmaError
 from rrma_core.models import CallForProjects
 from rrma_core.models._base import utcnow
+from rrma_core.sync import _Runner
 
 from ._helpers import (
     Feed,
@@ -260,6 +261,31 @@ def test_an_exception_mid_write_leaves_the_source_as_before(
     assert (agenda.new, agenda.updated, agenda.unchanged, agenda.withdrawn) == (4, 1, 1, 1)
     assert sources["aap"].unchanged == 2
     assert len(fresh.events()) == 6
+
+
+def test_sources_written_together_fail_alone(workspace: Workspace, serve: Serve) -> None:
+    # Sources fetched by the time the writer comes free are written in one transaction,
+    # each in a savepoint: the one that fails rolls back alone, the others commit.
+    _prepare_changes(workspace, serve)
+    records_before = dump_records(workspace, "agenda")
+    boom = _Boom("agenda", fail_on=2)
+    workspace.plugins.register(boom, "boom")
+    runner = _Runner(workspace, None)
+    runner.states = {state.name: state for state in workspace.store.sources()}
+    configs = {c.name: c for c in workspace.config.sources}
+    batch = [(configs[name], runner.fetch(configs[name])) for name in ("agenda", "aap")]
+    runner.write(batch)
+
+    agenda, aap = (outcome.report for _, outcome in batch)
+    assert agenda.status == "failed"
+    assert agenda.error == "RuntimeError: panne simulée du rapprochement"
+    assert (agenda.new, agenda.updated, agenda.withdrawn) == (0, 0, 0)
+    assert (aap.status, aap.new, aap.unchanged) == ("ok", 1, 1)
+    assert dump_records(workspace, "agenda") == records_before
+    assert source_row(workspace, "agenda")["last_error"] == agenda.error
+    assert len(workspace.calls()) == 2  # the second source's new call was committed
+    statuses = {r["source"]: r["status"] for r in workspace.store.runs(limit=2)}
+    assert statuses == {"agenda": "failed", "aap": "ok"}
 
 
 def test_a_failed_write_reports_no_new_or_updated_items(workspace: Workspace, serve: Serve) -> None:
