@@ -990,6 +990,9 @@ def _start_child() -> None:
     per_host = max(1, policy.per_host // _shared.processes)
     _shared.http = SafeSession(policy.model_copy(update={"per_host": per_host}))
     _shared.pool = ThreadPoolExecutor(_shared.concurrency, thread_name_prefix="rrma-sync")
+    # Exiting never waits for the parent to read: it has read everything up to this child's
+    # "end" before the pool shuts down, except after an interrupt, when nothing more counts.
+    _shared.events.cancel_join_thread()
 
 
 def _taken() -> Iterator[SourceConfig]:

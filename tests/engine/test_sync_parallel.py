@@ -262,3 +262,31 @@ def test_a_multi_threaded_program_syncs_in_its_own_process_unless_asked(
     ws = _workspace(sqlite_workspaces, feeds, tmp_path / "pids", monkeypatch)
     assert ws.sync().totals()["new"] == 16
     assert {int(p.name) for p in (tmp_path / "pids").iterdir()} == {os.getpid()}
+
+
+def test_an_interrupted_sync_in_two_processes_stops_taking_sources(
+    sqlite_workspaces: Workspaces, serve: Serve, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feeds = [serve(f"/agenda-{n}.jsonl", many_events(2, prefix=f"a{n}")) for n in range(32)]
+    monkeypatch.setenv(PROCESSES_ENV, "2")
+    ws = _workspace(sqlite_workspaces, feeds, tmp_path / "pids", monkeypatch)
+    done: list[str] = []
+
+    def progress(source: str, event: str, report: Any) -> None:
+        if event == "done":
+            done.append(source)
+            if len(done) == 3:
+                raise KeyboardInterrupt  # Ctrl-C while the children sync
+
+    with pytest.raises(KeyboardInterrupt):
+        ws.sync(progress=progress)
+    # The children finished the sources they had taken, and took no other: every source
+    # is either synced whole or untouched.
+    synced = {s.name for s in ws.store.sources()}
+    assert 3 <= len(synced) < 32
+    assert ws.store.count("event") == 2 * len(synced)
+
+    report = ws.sync()  # the next sync does the rest
+    assert report.ok
+    assert report.totals()["new"] == 2 * (32 - len(synced))
+    assert ws.store.count("event") == 64
