@@ -7,13 +7,16 @@ other model (a plugin's too) gets one made from its fields.
 
 Getters return Python values (text, numbers, dates, lists of codes or names); the
 exporters' cell writers turn them into text or JSON, apply labels, and clean the text.
+Exporters read records in batches, column by column (``Batch``): most getters are
+``BatchGetter``s, which read a whole batch at once and share what several columns read
+(a venue, an address, the first occurrence); any other getter is called once per record.
 """
 
 from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -35,6 +38,7 @@ from rrma_core.models import (
     Occurrence,
     Person,
     Place,
+    Price,
     Record,
     Resource,
     Training,
@@ -51,13 +55,18 @@ from rrma_core.vocabularies import (
 )
 
 __all__ = [
+    "BATCH_SIZE",
     "SEPARATOR",
     "Attribute",
+    "Batch",
+    "BatchGetter",
     "Column",
     "Env",
     "FieldType",
+    "Path",
     "Table",
-    "bind",
+    "batches",
+    "column_values",
     "describe_models",
     "enum_vocabulary",
     "first_occurrence",
@@ -165,64 +174,195 @@ class Table:
         return self.title[1] if lang.startswith("en") else self.title[0]
 
 
-# --- Small getters ---------------------------------------------------------------------------
+# --- Batches and small getters ---------------------------------------------------------------
+
+#: How many records exporters read at once: enough for the per-batch work to be small, few
+#: enough for a batch's values to stay a small part of memory.
+BATCH_SIZE = 250
 
 
-class Attribute:
-    """A getter reading one attribute of the record (bound to a C-level ``attrgetter``)."""
+class Batch:
+    """Records read together, column by column, and the values their columns share.
 
-    __slots__ = ("name",)
+    Exporters read records a batch at a time: each column's getter gives its values for the
+    whole batch at once (with ``map``, ``attrgetter`` and comprehensions rather than a
+    function call per cell), and what several columns need (a venue, its address, the first
+    occurrence) is read once per batch. Values are computed afresh for each batch of each
+    export: nothing is kept on the records.
+    """
+
+    __slots__ = ("_shared", "env", "records")
+
+    def __init__(self, records: Sequence[Any], env: Env) -> None:
+        self.records = records
+        self.env = env
+        self._shared: dict[Hashable, list[Any]] = {}
+
+    def path(self, names: tuple[str, ...]) -> list[Any]:
+        """``record.a.b...`` for each record (``None`` from the first step that is ``None``).
+
+        Read once per batch for each path and its prefixes: callers must not change the list.
+        """
+        values = self._shared.get(names)
+        if values is None:
+            if len(names) == 1:
+                values = list(map(operator.attrgetter(names[0]), self.records))
+            else:
+                last = names[-1]
+                values = [None if v is None else getattr(v, last) for v in self.path(names[:-1])]
+            self._shared[names] = values
+        return values
+
+    def shared(self, make: Callable[[Batch], list[Any]]) -> list[Any]:
+        """``make(batch)``, made once per batch (``make`` is its key): callers must not change
+        the list."""
+        values = self._shared.get(make)
+        if values is None:
+            values = self._shared[make] = make(self)
+        return values
+
+
+def batches(records: Sequence[Any], env: Env, size: int | None = None) -> Iterator[Batch]:
+    """``records`` in batches of ``size`` (``BATCH_SIZE``), in their order."""
+    size = size or BATCH_SIZE
+    for start in range(0, len(records), size):
+        yield Batch(records[start : start + size], env)
+
+
+class BatchGetter:
+    """A getter that reads a whole batch at once (``values``).
+
+    Called with one record (as any getter), it reads a batch of one: the two ways give the
+    same values, from the same code.
+    """
+
+    __slots__ = ()
+
+    def values(self, batch: Batch) -> list[Any]:
+        """The column's value for each record of the batch."""
+        raise NotImplementedError
+
+    def __call__(self, record: Any, /, env: Env) -> Any:
+        return self.values(Batch([record], env))[0]
+
+
+def column_values(column: Column, batch: Batch) -> list[Any]:
+    """The column's value for each record of ``batch`` (the caller must not change the list)."""
+    get = column.get
+    if isinstance(get, BatchGetter):
+        return get.values(batch)
+    env = batch.env
+    return [get(record, env=env) for record in batch.records]
+
+
+class Path(BatchGetter):
+    """A getter reading ``record.a.b...``: ``None`` when a step is ``None`` (or ``[]``, for
+    a list, with ``empty_list``)."""
+
+    __slots__ = ("empty_list", "names")
+
+    def __init__(self, *names: str, empty_list: bool = False) -> None:
+        self.names = names
+        self.empty_list = empty_list
+
+    def values(self, batch: Batch) -> list[Any]:
+        values = batch.path(self.names)
+        if len(self.names) > 1 and self.empty_list:
+            parents = batch.path(self.names[:-1])
+            return [[] if p is None else v for p, v in zip(parents, values, strict=True)]
+        return values
+
+
+class Attribute(Path):
+    """A getter reading one attribute of the record."""
+
+    __slots__ = ()
 
     def __init__(self, name: str) -> None:
-        self.name = name
+        super().__init__(name)
 
-    def __call__(self, record: Any, env: Env) -> Any:
-        return getattr(record, self.name)
+    @property
+    def name(self) -> str:
+        """The attribute's name."""
+        return self.names[0]
 
 
 def _attr(name: str) -> Getter:
     return Attribute(name)
 
 
-def bind(column: Column, env: Env) -> Callable[[Any], Any]:
-    """The column's getter as a function of the record alone, for ``env``."""
-    get = column.get
-    if isinstance(get, Attribute):
-        return operator.attrgetter(get.name)
-    return functools.partial(get, env=env)
+class _Text(BatchGetter):
+    """A multilingual text in the export's language (as ``LocalizedText.get``)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def values(self, batch: Batch) -> list[str | None]:
+        lang = batch.env.lang
+        texts: list[LocalizedText | None] = batch.path((self.name,))
+        # The text in ``lang`` when there is one (what ``get`` looks for first; never empty),
+        # else ``get``.
+        return [None if t is None else t.root.get(lang) or t.get(lang) for t in texts]
 
 
 def _text(name: str) -> Getter:
-    def get(record: Any, env: Env) -> str | None:
-        value: LocalizedText | None = getattr(record, name)
-        return None if value is None else value.get(env.lang)
+    return _Text(name)
 
-    return get
+
+class _Code(BatchGetter):
+    """An enumeration's code."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def values(self, batch: Batch) -> list[str | None]:
+        members: list[StrEnum | None] = batch.path((self.name,))
+        # ``_value_`` is what ``.value`` gives, without its descriptor's cost.
+        return [None if m is None else m._value_ for m in members]
 
 
 def _value(name: str) -> Getter:
     """An enumeration's code."""
+    return _Code(name)
 
-    def get(record: Any, env: Env) -> str | None:
-        value: StrEnum | None = getattr(record, name)
-        return None if value is None else value.value
 
-    return get
+class _Strings(BatchGetter):
+    """A list's items as text (numbers, or actor references as their names)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def values(self, batch: Batch) -> list[list[str]]:
+        return [list(map(str, items)) for items in batch.path((self.name,))]
 
 
 def _codes(name: str) -> Getter:
-    def get(record: Any, env: Env) -> list[str]:
-        return [str(v) for v in getattr(record, name)]
+    """A list of codes (text, or a closed vocabulary's members: text too), as it is."""
+    return Attribute(name)
 
-    return get
+
+class _Names(BatchGetter):
+    """A list of actor references as text: what ``str(ref)`` gives, its name (else its id),
+    read without a call per reference."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def values(self, batch: Batch) -> list[list[str]]:
+        refs: list[list[ActorRef]] = batch.path((self.name,))
+        return [[r.name or r.id or "" for r in items] for items in refs]  # ActorRef.__str__
 
 
 def _names(name: str) -> Getter:
-    def get(record: Any, env: Env) -> list[str]:
-        refs: list[ActorRef] = getattr(record, name)
-        return [str(ref) for ref in refs]
-
-    return get
+    return _Names(name)
 
 
 def person(p: Person) -> str:
@@ -259,27 +399,12 @@ def _place_columns(
     """The columns of a place: its name, address, INSEE codes and coordinates."""
 
     def address_part(part: str) -> Getter:
-        def get(record: Any, env: Env) -> Any:
-            place: Place | None = getattr(record, attr)
-            if place is None or place.address is None:
-                return None
-            return getattr(place.address, part)
-
-        return get
+        return Path(attr, "address", part)
 
     def coordinate(part: str) -> Getter:
-        def get(record: Any, env: Env) -> float | None:
-            place: Place | None = getattr(record, attr)
-            if place is None or place.coordinates is None:
-                return None
-            value: float = getattr(place.coordinates, part)
-            return value
+        return Path(attr, "coordinates", part)
 
-        return get
-
-    def place_name(record: Any, env: Env) -> str | None:
-        place: Place | None = getattr(record, attr)
-        return None if place is None else place.name
+    place_name = Path(attr, "name")
 
     columns = []
     if name_column is not None:
@@ -359,11 +484,7 @@ _URL = Column("url", "string", ("Lien", "Link"), _attr("url"))
 
 
 def _numbers(name: str) -> Getter:
-    def get(record: Any, env: Env) -> list[int]:
-        values: list[int] = getattr(record, name)
-        return values
-
-    return get
+    return Attribute(name)  # a list of whole numbers, as it is
 
 
 def _sdgs(name: str = "sdgs") -> Column:
@@ -500,38 +621,77 @@ def sorted_occurrences(event: Event) -> list[Occurrence]:
     return sorted(event.occurrences, key=_sort_key)
 
 
-def _start(event: Event, env: Env) -> date | datetime:
-    return first_occurrence(event).start
+def _firsts(batch: Batch) -> list[Occurrence]:
+    """Each event's first occurrence (``first_occurrence``)."""
+    occurrences: list[list[Occurrence]] = batch.path(("occurrences",))
+    return [o[0] if len(o) == 1 else min(o, key=_sort_key) for o in occurrences]
 
 
-def _end(event: Event, env: Env) -> date | datetime | None:
-    return last_occurrence(event).end
+def _lasts(batch: Batch) -> list[Occurrence]:
+    """Each event's last occurrence (``last_occurrence``)."""
+    occurrences: list[list[Occurrence]] = batch.path(("occurrences",))
+    return [o[0] if len(o) == 1 else max(o, key=_end_key) for o in occurrences]
 
 
-def _last_day(event: Event, env: Env) -> date | datetime:
-    last = last_occurrence(event)
-    return last.end or last.start
+class _Span(BatchGetter):
+    """An event's start (its first occurrence's), end or last day (its last occurrence's)."""
+
+    __slots__ = ("part",)
+
+    def __init__(self, part: Literal["start", "end", "last_day"]) -> None:
+        self.part = part
+
+    def values(self, batch: Batch) -> list[Any]:
+        if self.part == "start":
+            return [o.start for o in batch.shared(_firsts)]
+        lasts: list[Occurrence] = batch.shared(_lasts)
+        if self.part == "end":
+            return [o.end for o in lasts]
+        return [o.end or o.start for o in lasts]
 
 
-def _all_day(event: Event, env: Env) -> bool:
-    return all(o.all_day for o in event.occurrences)
+_start = _Span("start")
+_end = _Span("end")
+_last_day = _Span("last_day")
+_ALL_DAY = operator.attrgetter("all_day")
 
 
-def _free(record: Event | Training, env: Env) -> bool | None:
-    return record.price.free if record.price is not None else None
+class _AllDay(BatchGetter):
+    """Whether every occurrence of an event is all day."""
+
+    __slots__ = ()
+
+    def values(self, batch: Batch) -> list[bool]:
+        occurrences: list[list[Occurrence]] = batch.path(("occurrences",))
+        return [o[0].all_day if len(o) == 1 else all(map(_ALL_DAY, o)) for o in occurrences]
 
 
-def _price(record: Event | Training, env: Env) -> float | None:
-    return record.price.amount if record.price is not None else None
+class _Count(BatchGetter):
+    """How many items a list attribute holds."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def values(self, batch: Batch) -> list[int]:
+        return list(map(len, batch.path((self.name,))))
 
 
-def _price_text(record: Event | Training, env: Env) -> str | None:
-    return record.price.text if record.price is not None else None
+class _Currency(BatchGetter):
+    """A price's currency, when it has an amount."""
+
+    __slots__ = ()
+
+    def values(self, batch: Batch) -> list[str | None]:
+        prices: list[Price | None] = batch.path(("price",))
+        return [None if p is None or p.amount is None else p.currency for p in prices]
 
 
-def _currency(record: Event | Training, env: Env) -> str | None:
-    price = record.price
-    return price.currency if price is not None and price.amount is not None else None
+_free = Path("price", "free")
+_price = Path("price", "amount")
+_price_text = Path("price", "text")
+_currency = _Currency()
 
 
 def _price_columns() -> list[Column]:
@@ -586,12 +746,12 @@ def _event_table() -> Table:
         ),
         Column("start_date", "date", ("Premier jour", "First day"), _start),
         Column("end_date", "date", ("Dernier jour", "Last day"), _last_day),
-        Column("all_day", "boolean", ("Journée entière", "All day"), _all_day),
+        Column("all_day", "boolean", ("Journée entière", "All day"), _AllDay()),
         Column(
             "occurrences",
             "integer",
             ("Nombre de dates", "Occurrences"),
-            lambda e, env: len(e.occurrences),
+            _Count("occurrences"),
             constraints={"minimum": 1},
         ),
         *_place_columns("venue", "", "venue", ("Lieu", "Venue")),
@@ -653,20 +813,11 @@ def _days_left(call: CallForProjects, env: Env) -> int | None:
 
 
 def _amount(part: str) -> Getter:
-    def get(call: CallForProjects, env: Env) -> Any:
-        return None if call.amount is None else getattr(call.amount, part)
-
-    return get
+    return Path("amount", part)
 
 
 def _perimeter(part: str) -> Getter:
-    def get(call: CallForProjects, env: Env) -> Any:
-        perimeter = call.perimeter
-        if perimeter is None:
-            return [] if part in ("regions", "departements") else None
-        return getattr(perimeter, part)
-
-    return get
+    return Path("perimeter", part, empty_list=part in ("regions", "departements"))
 
 
 def _call_table() -> Table:
@@ -1009,7 +1160,8 @@ def _generic_columns(name: str, info: pydantic.fields.FieldInfo) -> list[Column]
         if item in (str, int, float):
             if vocabulary is None and name in _COUNTRY_FIELDS:
                 vocabulary = "countries"
-            return [Column(name, "string", title, _codes(name), many=True, vocabulary=vocabulary)]
+            get = _codes(name) if item is str else _Strings(name)
+            return [Column(name, "string", title, get, many=True, vocabulary=vocabulary)]
         if _is(item, ActorRef):
             return [Column(name, "string", title, _names(name), many=True)]
         if _is(item, Person):
@@ -1024,11 +1176,7 @@ def _generic_columns(name: str, info: pydantic.fields.FieldInfo) -> list[Column]
     if _is(annotation, DateRange):
 
         def bound(part: str) -> Getter:
-            def get(record: Any, env: Env) -> date | None:
-                span: DateRange | None = getattr(record, name)
-                return None if span is None else getattr(span, part)
-
-            return get
+            return Path(name, part)
 
         return [
             Column(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from typing import IO, ClassVar, Literal
@@ -13,8 +12,15 @@ from rrma_core.connectors import Options
 from rrma_core.errors import ConfigError
 from rrma_core.exporters import ExportContext, Exporter
 from rrma_core.models import Record
-from rrma_opendata._cells import CellStyle, text_writers
-from rrma_opendata._columns import Env, bind, describe_models, group_by_model, table_for
+from rrma_opendata._cells import CellStyle, RowWriter, text_column_writers
+from rrma_opendata._columns import (
+    Env,
+    batches,
+    column_values,
+    describe_models,
+    group_by_model,
+    table_for,
+)
 from rrma_opendata._text import EXCEL_CELL_LIMIT
 
 __all__ = ["CsvExporter", "CsvOptions"]
@@ -112,16 +118,14 @@ class CsvExporter(Exporter[CsvOptions]):
             out.write(_BOM)
         stream = io.TextIOWrapper(out, encoding="utf-8", newline="")
         try:
-            writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
+            writer = RowWriter(stream, delimiter)
             if options.headers == "titles":
                 writer.writerow([c.title_in(ctx.lang) for c in columns])
             else:
                 writer.writerow([c.name for c in columns])
-            pairs = list(
-                zip([bind(c, env) for c in columns], text_writers(columns, style), strict=True)
-            )
-            for record in rows:
-                writer.writerow([cell(get(record)) for get, cell in pairs])
+            pairs = list(zip(columns, text_column_writers(columns, style), strict=True))
+            for batch in batches(rows, env):  # column by column, then row by row
+                writer.write_columns([write(column_values(c, batch)) for c, write in pairs])
         finally:
             stream.flush()
             stream.detach()  # the caller's stream stays open

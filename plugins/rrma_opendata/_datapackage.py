@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
+import operator
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -18,12 +18,15 @@ from rrma_core.connectors import Options
 from rrma_core.errors import RrmaError
 from rrma_core.exporters import ExportContext, Exporter
 from rrma_core.models import Event, Record
-from rrma_opendata._cells import CellStyle, text_writers
+from rrma_opendata._cells import CellStyle, RowWriter, text_column_writers
 from rrma_opendata._columns import (
+    Batch,
+    BatchGetter,
     Column,
     Env,
     Table,
-    bind,
+    batches,
+    column_values,
     group_by_model,
     sorted_occurrences,
     table_for,
@@ -129,6 +132,29 @@ class _Digest(io.RawIOBase):
         return len(chunk)
 
 
+class _Item(BatchGetter):
+    """A getter reading one item of a tuple: the rows of ``event-occurrences`` are tuples."""
+
+    __slots__ = ("get",)
+
+    def __init__(self, index: int) -> None:
+        self.get = operator.itemgetter(index)
+
+    def values(self, batch: Batch) -> list[Any]:
+        return list(map(self.get, batch.records))
+
+
+def _occurrence_rows(events: Iterable[Record]) -> list[tuple[Any, ...]]:
+    """The rows of ``event-occurrences``: ``(event id, number, start, end, last day, all
+    day)`` for each occurrence of each event, first first."""
+    return [
+        (event.id, number, o.start, o.end, o.end or o.start, o.all_day)
+        for event in events
+        if isinstance(event, Event)
+        for number, o in enumerate(sorted_occurrences(event), start=1)
+    ]
+
+
 def _occurrence_table() -> Table:
     """The dates of events, one row per occurrence, linked to ``events`` by ``event_id``."""
     return Table(
@@ -140,37 +166,25 @@ def _occurrence_table() -> Table:
                 "event_id",
                 "string",
                 ("Événement", "Event"),
-                lambda row, env: row[0].id,
+                _Item(0),
                 constraints={"required": True},
             ),
             Column(
                 "number",
                 "integer",
                 ("Numéro", "Number"),
-                lambda row, env: row[1],
+                _Item(1),
                 description=(
                     "Rang de la date, de la première à la dernière.",
                     "The occurrence's rank, first to last.",
                 ),
                 constraints={"required": True, "minimum": 1},
             ),
-            Column("start", "datetime", ("Début", "Start"), lambda row, env: row[2].start),
-            Column("end", "datetime", ("Fin", "End"), lambda row, env: row[2].end),
-            Column(
-                "start_date", "date", ("Premier jour", "First day"), lambda row, env: row[2].start
-            ),
-            Column(
-                "end_date",
-                "date",
-                ("Dernier jour", "Last day"),
-                lambda row, env: row[2].end or row[2].start,
-            ),
-            Column(
-                "all_day",
-                "boolean",
-                ("Journée entière", "All day"),
-                lambda row, env: row[2].all_day,
-            ),
+            Column("start", "datetime", ("Début", "Start"), _Item(2)),
+            Column("end", "datetime", ("Fin", "End"), _Item(3)),
+            Column("start_date", "date", ("Premier jour", "First day"), _Item(2)),
+            Column("end_date", "date", ("Dernier jour", "Last day"), _Item(4)),
+            Column("all_day", "boolean", ("Journée entière", "All day"), _Item(5)),
         ),
     )
 
@@ -247,13 +261,7 @@ class DataPackageExporter(Exporter[DataPackageOptions]):
             rows.sort(key=lambda r: r.id)
             tables.append((table_for(model), rows))
             if model is Event:
-                occurrences = [
-                    (event, number, occurrence)
-                    for event in rows
-                    if isinstance(event, Event)
-                    for number, occurrence in enumerate(sorted_occurrences(event), start=1)
-                ]
-                tables.append((_occurrence_table(), occurrences))
+                tables.append((_occurrence_table(), _occurrence_rows(rows)))
         tables.sort(key=lambda pair: _rank(pair[0]))
         names = [t.name for t, _ in tables]
         if len(set(names)) != len(names):  # two plugins' models with one record type
@@ -320,16 +328,16 @@ def _entry(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:
 def _write_csv(
     target: _Digest,
     columns: Sequence[Column],
-    rows: Iterable[Any],
+    rows: Sequence[Any],
     env: Env,
     style: CellStyle,
 ) -> None:
     stream = io.TextIOWrapper(io.BufferedWriter(target), encoding="utf-8", newline="")
-    writer = csv.writer(stream, lineterminator="\r\n")
+    writer = RowWriter(stream)
     writer.writerow([c.name for c in columns])
-    pairs = list(zip([bind(c, env) for c in columns], text_writers(columns, style), strict=True))
-    for row in rows:
-        writer.writerow([cell(get(row)) for get, cell in pairs])
+    pairs = list(zip(columns, text_column_writers(columns, style), strict=True))
+    for batch in batches(rows, env):  # column by column, then row by row
+        writer.write_columns([write(column_values(c, batch)) for c, write in pairs])
     stream.flush()
     buffered = stream.detach()
     buffered.flush()

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 from typing import IO, Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,9 +15,9 @@ from rrma_core.connectors import Options
 from rrma_core.exporters import ExportContext, Exporter
 from rrma_core.models import Actor, ActorRef, Event, Person, Place, Record
 from rrma_core.vocabularies import ActorType, AttendanceMode, EventStatus, get_vocabulary
-from rrma_opendata._cells import labels_of
-from rrma_opendata._columns import Env, sorted_occurrences
-from rrma_opendata._text import clean, safe_json
+from rrma_opendata._cells import iso_seconds, json_encode, labels_of
+from rrma_opendata._columns import BATCH_SIZE, Env, sorted_occurrences
+from rrma_opendata._text import clean, nothing_to_clean, safe_json
 
 __all__ = ["JsonLdExporter", "JsonLdOptions", "Nodes", "actor_node", "event_nodes"]
 
@@ -49,6 +48,8 @@ ORGANIZATION_TYPES = {
     ActorType.NETWORK: "Organization",
     ActorType.OTHER: "Organization",
 }
+_STATUS_URLS = {status: SCHEMA + name for status, name in _STATUS.items()}
+_MODE_URLS = {mode: SCHEMA + name for mode, name in _MODE.items()}
 _EDITION = re.compile(r"(?P<code>[a-z0-9-]+?)-(?P<year>\d{4})(?:-[0-9AB]{2,3})?")
 
 
@@ -77,6 +78,7 @@ class Nodes:
         self.sectors = labels_of("sectors", env.lang)
         self.audiences = labels_of("audiences", env.lang)
         self.campaigns = labels_of("campaigns", env.lang)
+        self._series: dict[str, dict[str, Any]] = {}
 
     def id(self, record_id: str) -> str:
         """The ``@id`` of a record."""
@@ -92,9 +94,10 @@ class Nodes:
         if address is None:
             return None
         node: dict[str, Any] = {"@type": "PostalAddress"}
-        _put(node, "streetAddress", self.text(address.street))
-        _put(node, "postalCode", address.postal_code)
-        _put(node, "addressLocality", self.text(address.city))
+        _put_text(node, "streetAddress", address.street)
+        if address.postal_code:
+            node["postalCode"] = address.postal_code
+        _put_text(node, "addressLocality", address.city)
         if address.region:
             node["addressRegion"] = self.regions.get(address.region, address.region)
         node["addressCountry"] = address.country
@@ -103,14 +106,15 @@ class Nodes:
     def place(self, place: Place, *, address: bool = True) -> dict[str, Any]:
         """A ``Place`` with its name, ``PostalAddress`` (unless told not) and coordinates."""
         node: dict[str, Any] = {"@type": "Place"}
-        _put(node, "name", self.text(place.name))
-        if address:
-            _put(node, "address", self.address(place))
-        if place.coordinates is not None:
+        _put_text(node, "name", place.name)
+        if address and (postal := self.address(place)) is not None:
+            node["address"] = postal
+        coordinates = place.coordinates
+        if coordinates is not None:
             node["geo"] = {
                 "@type": "GeoCoordinates",
-                "latitude": place.coordinates.lat,
-                "longitude": place.coordinates.lon,
+                "latitude": coordinates.lat,
+                "longitude": coordinates.lon,
             }
         return node
 
@@ -118,9 +122,16 @@ class Nodes:
         """An ``Organization`` for a reference: its ``@id`` when it is in the directory."""
         node: dict[str, Any] = {"@type": "Organization"}
         if ref.id:
-            node["@id"] = self.id(ref.id)
-        _put(node, "name", self.text(ref.name))
+            node["@id"] = self.base + ref.id
+        _put_text(node, "name", ref.name)
         return node
+
+    def series(self, edition: str) -> dict[str, Any]:
+        """The ``EventSeries`` node of a campaign edition (worked out once per export)."""
+        node = self._series.get(edition)
+        if node is None:
+            node = self._series[edition] = _series(edition, self)
+        return dict(node)
 
     def zone(self, place: Place | None) -> tzinfo:
         """The venue's time zone (its département's), else the workspace's."""
@@ -145,68 +156,93 @@ def _put(node: dict[str, Any], key: str, value: Any) -> None:
         node[key] = value
 
 
+def _put_text(node: dict[str, Any], key: str, value: str | None) -> None:
+    """``_put(node, key, clean(value))``, for text or ``None``, in one call."""
+    if value:
+        if not value.isprintable():  # what clean() looks at first
+            value = clean(value)
+        if value:
+            node[key] = value
+
+
 def _when(value: date | datetime, zone: tzinfo) -> str:
     if isinstance(value, datetime):
-        return value.astimezone(zone).isoformat("T", "seconds")
+        return iso_seconds(value.astimezone(zone))
     return value.isoformat()
 
 
-def event_nodes(event: Event, nodes: Nodes) -> Iterator[dict[str, Any]]:
+def event_nodes(event: Event, nodes: Nodes) -> list[dict[str, Any]]:
     """One schema.org ``Event`` per occurrence of ``event``.
 
     A single occurrence gets the event's ``@id``; each of several gets the ``@id`` followed
     by ``#`` and its start, so that it keeps its id when others are added.
     """
     lang = nodes.lang
-    common: dict[str, Any] = {}
-    _put(common, "name", nodes.text(event.title.get(lang)))
+    # What every occurrence's node shares: name and description (before the dates), then
+    # the rest (after them).
+    head: dict[str, Any] = {}
+    title = event.title.root
+    _put_text(head, "name", title.get(lang) or event.title.get(lang))  # LocalizedText.get
     if event.description is not None:
-        common["description"] = nodes.text(event.description.get(lang))
-    dates_at = len(common)
-    common["eventStatus"] = SCHEMA + _STATUS.get(event.status, "EventScheduled")
-    mode = event.attendance_mode
-    if event.status == EventStatus.MOVED_ONLINE:
-        mode = AttendanceMode.ONLINE
-    common["eventAttendanceMode"] = SCHEMA + _MODE[mode]
-    locations: list[dict[str, Any]] = []
-    if event.venue is not None and mode != AttendanceMode.ONLINE:
-        locations.append(nodes.place(event.venue))
-    if event.online_url and mode != AttendanceMode.OFFLINE:
-        locations.append({"@type": "VirtualLocation", "url": event.online_url})
-    if locations:
-        common["location"] = locations[0] if len(locations) == 1 else locations
-    _put(common, "organizer", [nodes.organization(ref) for ref in event.organisers])
-    _put(common, "offers", _offer(event))
+        text = event.description.root.get(lang) or event.description.get(lang)
+        head["description"] = text if nothing_to_clean(text) else clean(text)  # long text
+    status = event.status
+    mode = AttendanceMode.ONLINE if status == EventStatus.MOVED_ONLINE else event.attendance_mode
+    tail: dict[str, Any] = {
+        "eventStatus": _STATUS_URLS.get(status, SCHEMA + "EventScheduled"),
+        "eventAttendanceMode": _MODE_URLS[mode],
+    }
+    venue = event.venue
+    place = nodes.place(venue) if venue is not None and mode != AttendanceMode.ONLINE else None
+    online = event.online_url
+    if online and mode != AttendanceMode.OFFLINE:
+        virtual = {"@type": "VirtualLocation", "url": online}
+        tail["location"] = virtual if place is None else [place, virtual]
+    elif place is not None:
+        tail["location"] = place
+    if event.organisers:
+        tail["organizer"] = [nodes.organization(ref) for ref in event.organisers]
+    offer = _offer(event)
+    if offer is not None:
+        tail["offers"] = offer
     if event.price is not None and event.price.free:
-        common["isAccessibleForFree"] = True
-    _put(
-        common,
-        "audience",
-        [
-            {"@type": "Audience", "audienceType": nodes.audiences.get(a.value, a.value)}
+        tail["isAccessibleForFree"] = True
+    if event.audiences:
+        audiences = nodes.audiences
+        tail["audience"] = [
+            {"@type": "Audience", "audienceType": audiences.get(a, a._value_)}  # a's code
             for a in event.audiences
-        ],
-    )
-    _put(common, "keywords", [clean(k) for k in event.keywords])
-    _put(common, "about", [nodes.sectors.get(t, t) for t in event.themes])
-    languages = event.title.languages
-    common["inLanguage"] = "fr" if "fr" in languages else languages[0]
-    _put(common, "url", event.url)
+        ]
+    if event.keywords:
+        tail["keywords"] = [k if k.isprintable() else clean(k) for k in event.keywords]
+    if event.themes:
+        sectors = nodes.sectors
+        tail["about"] = [sectors.get(t, t) for t in event.themes]
+    tail["inLanguage"] = "fr" if "fr" in title else next(iter(title))  # title.languages
+    if event.url:
+        tail["url"] = event.url
     if event.campaign_edition:
-        common["superEvent"] = _series(event.campaign_edition, nodes)
-    items = list(common.items())
-    zone = nodes.zone(event.venue)
-    occurrences = sorted_occurrences(event)
-    base = nodes.id(event.id)
-    for occurrence in occurrences:
-        node: dict[str, Any] = {"@type": "Event"}
-        node["@id"] = base if len(occurrences) == 1 else f"{base}#{_when(occurrence.start, zone)}"
-        node.update(items[:dates_at])
+        tail["superEvent"] = nodes.series(event.campaign_edition)
+    zone = nodes.zone(venue)
+    base = nodes.base + event.id
+    occurrences = event.occurrences
+    if len(occurrences) == 1:
+        occurrence = occurrences[0]
+        node: dict[str, Any] = {"@type": "Event", "@id": base, **head}
         node["startDate"] = _when(occurrence.start, zone)
         if occurrence.end is not None:
             node["endDate"] = _when(occurrence.end, zone)
-        node.update(items[dates_at:])
-        yield node
+        node.update(tail)
+        return [node]
+    built = []
+    for occurrence in sorted_occurrences(event):
+        start = _when(occurrence.start, zone)
+        node = {"@type": "Event", "@id": f"{base}#{start}", **head, "startDate": start}
+        if occurrence.end is not None:
+            node["endDate"] = _when(occurrence.end, zone)
+        node.update(tail)
+        built.append(node)
+    return built
 
 
 def _offer(event: Event) -> dict[str, Any] | None:
@@ -222,8 +258,9 @@ def _offer(event: Event) -> dict[str, Any] | None:
         elif price.free:
             offer["price"] = 0
             offer["priceCurrency"] = price.currency
-        _put(offer, "description", clean(price.text) if price.text else None)
-    _put(offer, "url", event.registration_url)
+        _put_text(offer, "description", price.text)
+    if event.registration_url:
+        offer["url"] = event.registration_url
     if full:
         offer["availability"] = SCHEMA + "SoldOut"
     return offer if len(offer) > 1 else None
@@ -305,18 +342,21 @@ class JsonLdExporter(Exporter[JsonLdOptions]):
         nodes = Nodes(Env.of(ctx), self.options.base_url)
         out.write(b'{"@context": "https://schema.org", "@graph": [')
         count = 0
-        separator = b"\n"
+        separator = "\n"
+        texts: list[str] = []  # the nodes' JSON, written a batch at a time
         for record in records:
             if isinstance(record, Event):
-                built: Iterable[dict[str, Any]] = event_nodes(record, nodes)
+                texts += map(json_encode, event_nodes(record, nodes))
             elif isinstance(record, Actor):
-                built = [actor_node(record, nodes)]
+                texts.append(json_encode(actor_node(record, nodes)))
             else:
                 continue
-            for node in built:
-                out.write(separator)
-                out.write(safe_json(json.dumps(node, ensure_ascii=False)).encode("utf-8"))
-                separator = b",\n"
             count += 1
+            if len(texts) >= BATCH_SIZE:
+                # safe_json() changes single characters, none of them in the separators.
+                out.write((separator + safe_json(",\n".join(texts))).encode("utf-8"))
+                separator, texts = ",\n", []
+        if texts:
+            out.write((separator + safe_json(",\n".join(texts))).encode("utf-8"))
         out.write(b"\n]}\n")
         return count
