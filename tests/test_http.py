@@ -966,6 +966,15 @@ def test_netrc_credentials_are_sent_and_read_once_per_origin(
     assert len(lookups) == 2  # once per origin, not once per request
 
 
+def test_credentials_in_the_url_are_sent(httpserver: HTTPServer) -> None:
+    handler, seen = counting([WResponse(b"ok")])
+    httpserver.expect_request("/x").respond_with_handler(handler)
+    with session() as s:
+        s.get(f"http://reseau:s3cret@localhost:{httpserver.port}/x")
+    expected = "Basic " + base64.b64encode(b"reseau:s3cret").decode()
+    assert [r.headers.get("Authorization") for r in seen] == [expected]
+
+
 def test_cookies_a_server_sets_are_sent_back_to_it(httpserver: HTTPServer) -> None:
     first = WResponse(b"ok")
     first.set_cookie("consent", "oui", path="/")

@@ -520,20 +520,10 @@ class _Origin:
 
     #: ``requests.Session.send`` arguments: proxies, CA bundle, client certificate, stream.
     send: dict[str, Any]
-    #: Credentials from ``~/.netrc``.
-    auth: requests.auth.AuthBase
+    #: Credentials from ``~/.netrc`` (``None``: those of the URL, if any).
+    auth: requests.auth.AuthBase | None
     #: Whether a proxy is used.
     proxied: bool
-
-
-class _NoCredentials(requests.auth.AuthBase):
-    """No credentials (given, so that requests does not look for them again)."""
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        return request
-
-
-_NO_CREDENTIALS = _NoCredentials()
 
 
 def own_threads() -> list[threading.Thread]:
@@ -1036,7 +1026,8 @@ class SafeSession:
             if parts.scheme.lower() == "http" and not proxied:
                 settings["verify"] = True  # no TLS: do not look the CA bundle up on disk
             netrc = requests.utils.get_netrc_auth(url) if self._session.trust_env else None
-            auth = requests.auth.HTTPBasicAuth(*netrc) if netrc else _NO_CREDENTIALS
+            # None: what the URL says (user:password@), as requests does without ~/.netrc.
+            auth = requests.auth.HTTPBasicAuth(*netrc) if netrc else None
             found = self._origins[key] = _Origin(settings, auth, proxied)
         return found
 

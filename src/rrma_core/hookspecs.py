@@ -93,7 +93,9 @@ def rrma_match_record(record: Record, candidates: Sequence[Record]) -> str | Non
     ``candidates`` are stored records of the same type, from other sources, that share its
     canonical URL, a global source id (an iCalendar UID, a URL) or its title. The first
     plugin to answer wins; then the built-in matcher merges a record that shares the
-    canonical URL or a global source id (never on the title alone).
+    canonical URL or a global source id (never on the title alone). ``record`` is the item
+    as the record it becomes if it is new (its id, provenance and times included), given as
+    a copy: changing it changes nothing (``rrma_enrich_record`` changes records).
     """
 
 

@@ -17,6 +17,7 @@ import json
 import logging
 import multiprocessing as mp
 import os
+import pickle
 import queue
 import sys
 import threading
@@ -30,6 +31,7 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -401,7 +403,7 @@ class _Runner:
             ctx.skip(name, f"enrichment by plugin {plugins} made it invalid: {problems}")
             return None
 
-    # --- write phase (one transaction per source) ------------------------------------------
+    # --- write phase (each source atomic: a savepoint in its batch's transaction) -----------
 
     def write(self, batch: list[tuple[SourceConfig, _Fetched]]) -> None:
         """Write fetched sources: one transaction, each source in a savepoint of its own.
@@ -426,6 +428,11 @@ class _Runner:
                     with self.store.transaction() as conn:
                         for config, outcome in batch:
                             self._write_source(conn, config, outcome)
+                    break
+                except _TransactionLost as error:
+                    for report in reports:
+                        _forget_counts(report)
+                        report.status, report.error = "failed", f"database error: {error}"
                     break
                 except OperationalError as error:  # the transaction could not begin or commit
                     for report in reports:
@@ -454,9 +461,10 @@ class _Runner:
         report.error = None
         for attempt in range(3):
             try:
-                with conn.begin_nested():
-                    self._write(conn, config, outcome)
+                self._write_in_savepoint(conn, config, outcome)
                 return
+            except _TransactionLost:
+                raise
             except (IntegrityError, OperationalError) as error:
                 # Another process wrote the same items at the same time: start again.
                 _forget_counts(report)
@@ -474,6 +482,25 @@ class _Runner:
                 break
         # Rolled back to the savepoint: nothing was new, updated or withdrawn.
         _forget_counts(report)
+
+    def _write_in_savepoint(
+        self, conn: Connection, config: SourceConfig, outcome: _Fetched
+    ) -> None:
+        savepoint = conn.begin_nested()
+        try:
+            self._write(conn, config, outcome)
+        except Exception as error:
+            # SQLite rolls the whole transaction back on some errors (disk full, I/O error):
+            # the sources written before this one are lost too, and a next savepoint would
+            # open a transaction of its own. The whole batch fails.
+            dbapi = conn.connection.dbapi_connection
+            if getattr(dbapi, "in_transaction", True) is False:
+                raise _TransactionLost(
+                    f"the database rolled the transaction back ({_innermost(error)})"
+                ) from error
+            savepoint.rollback()
+            raise
+        savepoint.commit()
 
     @contextmanager
     def _fetches_paused(self) -> Iterator[None]:
@@ -680,8 +707,9 @@ class _Runner:
                 for candidate in by_title.get(title, []) if title else []:
                     if candidate.record_type == probe.record_type:
                         found.setdefault(candidate.id, candidate)
+                # A copy: the record's rows may be made already (see ``_Prepared``).
                 hooked = self.plugins.hook.rrma_match_record(
-                    record=probe, candidates=list(found.values())
+                    record=probe.model_copy(), candidates=list(found.values())
                 )
                 answer = str(hooked) if hooked else None
             if answer is None and sure:
@@ -799,7 +827,7 @@ class _Runner:
                 if batch:
                     self.write(batch)
                 # Keep only the reports: a source's items are let go once written.
-                del batch, outcome
+                del batch, outcome, done, future
         return SyncReport([reports[c.name] for c in taken])
 
     def _to_write(self, config: SourceConfig, outcome: _Fetched) -> bool:
@@ -861,6 +889,15 @@ def _provenance(source: str, item: _Item, now: datetime) -> Provenance:
         fetched_at=now,
         content_hash=item.content_hash,
     )
+
+
+class _TransactionLost(Exception):
+    """The database rolled back the transaction of a batch of writes by itself."""
+
+
+def _innermost(error: BaseException) -> str:
+    """The driver's message of a database error (else the error's own)."""
+    return str(getattr(error, "orig", None) or error)
 
 
 def _forget_counts(report: SourceReport) -> None:
@@ -1008,27 +1045,46 @@ def _taken() -> Iterator[SourceConfig]:
         yield _shared.configs[index]
 
 
-def _sync_share() -> dict[str, int]:
-    """In a child process: sync sources until none is left; the rows it wrote, by table.
+#: The largest report sent as soon as its source is done (pickled, in bytes). A message to
+#: the parent stays under the size a pipe writes in one piece (PIPE_BUF, 4096 bytes on
+#: Linux), so that a child killed while it writes never leaves half a message behind.
+_SMALL_REPORT = 3500
+
+
+@dataclass
+class _ShareResult:
+    """What a child sends back at the end: every report it made and the rows it wrote."""
+
+    reports: list[SourceReport]
+    writes: dict[str, int]
+
+
+def _sync_share() -> _ShareResult:
+    """In a child process: sync sources until none is left.
 
     Each source's report goes to the parent as soon as the source is done (for its progress
-    bar), then "end" when this process takes no more.
+    bar; a large one, with many skipped items, waits for the end), then "end" when this
+    process takes no more. Every report comes back again with the result, which the
+    process pool delivers whatever happens.
     """
     assert _shared is not None
     shared = _shared
-    store = shared.workspace.store
-    store.writes.by_table.clear()
 
     def done(source: str, event: str, report: SourceReport | None) -> None:
         if event == "done" and report is not None:
-            shared.events.put(("done", source, report))
+            data = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
+            shared.events.put(("done", data if len(data) <= _SMALL_REPORT else None))
 
-    runner = _Runner(shared.workspace, done, http=shared.http, write_lock=shared.write_lock)
     try:
-        runner.run(_taken(), states=shared.states, concurrency=shared.concurrency, pool=shared.pool)
+        store = shared.workspace.store
+        store.writes.by_table.clear()
+        runner = _Runner(shared.workspace, done, http=shared.http, write_lock=shared.write_lock)
+        report = runner.run(
+            _taken(), states=shared.states, concurrency=shared.concurrency, pool=shared.pool
+        )
+        return _ShareResult(report.sources, dict(store.writes.by_table))
     finally:
-        shared.events.put(("end", "", None))
-    return dict(store.writes.by_table)
+        shared.events.put(("end", None))
 
 
 def _run_in_processes(
@@ -1042,11 +1098,20 @@ def _run_in_processes(
     notify = progress or (lambda source, event, report: None)
     concurrency = max(1, workspace.config.workspace.concurrency // processes)
     reports: dict[str, SourceReport] = {}
+
+    def report_done(report: SourceReport) -> None:
+        if report.source not in reports:
+            reports[report.source] = report
+            notify(report.source, "start", None)
+            notify(report.source, "fetched", report)
+            notify(report.source, "done", report)
+
     context = mp.get_context("fork")
     next_source = context.Value("i", 0)
     events = context.Queue()
     lock = _ProcessLock(context.Lock())
     _shared = _Shared(workspace, configs, states, processes, concurrency, lock, next_source, events)
+    failures: list[str] = []
     try:
         with ProcessPoolExecutor(
             max_workers=processes, mp_context=context, initializer=_start_child
@@ -1055,51 +1120,51 @@ def _run_in_processes(
             try:
                 ended = 0
                 while ended < processes:
+                    # A child that dies breaks the pool: the others are stopped, every
+                    # future fails, and no more "end" comes. Otherwise each child sends its
+                    # "end", though maybe after its future is done: wait for it.
+                    broken = any(
+                        f.done() and isinstance(f.exception(), BrokenProcessPool) for f in futures
+                    )
                     try:
-                        # A child killed before its "end" breaks the pool: every future is
-                        # then done, and what it had not reported is synced below.
-                        kind, source, report = events.get(
-                            timeout=0.05 if all(f.done() for f in futures) else 1.0
-                        )
+                        kind, data = events.get(timeout=0.05 if broken else 1.0)
                     except queue.Empty:
-                        if all(f.done() for f in futures):
+                        if broken:
                             break
                         continue
                     if kind == "end":
                         ended += 1
-                    elif source not in reports:
-                        reports[source] = report
-                        notify(source, "start", None)
-                        notify(source, "fetched", report)
-                        notify(source, "done", report)
+                    elif data is not None:
+                        report_done(pickle.loads(data))
             except BaseException:  # an interrupt: no process takes another source
                 with next_source.get_lock():
                     next_source.value = len(configs)
                 raise
             for future in futures:
-                _count_writes(workspace, future)
+                try:
+                    result = future.result()
+                except Exception as error:
+                    failures.append(f"{type(error).__name__}: {error}")
+                    continue
+                for report in result.reports:
+                    report_done(report)
+                by_table = workspace.store.writes.by_table
+                for table, rows in result.writes.items():
+                    by_table[table] = by_table.get(table, 0) + rows
     finally:
         _shared = None
     missing = [c for c in configs if c.name not in reports]
     if missing:
         # A child died (killed, out of memory...): sync what it had not reported here, from
         # the states as stored now (what it committed is found unchanged).
-        log.warning("a sync process failed; syncing its %d sources here", len(missing))
+        log.warning(
+            "a sync process failed (%s); syncing its %d sources here",
+            "; ".join(failures) or "no report",
+            len(missing),
+        )
         for source_report in _Runner(workspace, progress).run(missing).sources:
             reports[source_report.source] = source_report
     return SyncReport([reports[c.name] for c in configs])
-
-
-def _count_writes(workspace: Workspace, future: Future[dict[str, int]]) -> None:
-    """Add the rows a child wrote to this process's count (none known if it died)."""
-    try:
-        writes = future.result()
-    except Exception as error:
-        log.debug("a sync process failed: %s", error)
-        return
-    by_table = workspace.store.writes.by_table
-    for table, rows in writes.items():
-        by_table[table] = by_table.get(table, 0) + rows
 
 
 def run_sync(

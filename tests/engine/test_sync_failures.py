@@ -9,11 +9,13 @@ exactly as before; nothing is withdrawn; the next sync recovers.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, ClassVar
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from rrma_core import Workspace, hookimpl
 from rrma_core.connectors import Connector, FetchContext
@@ -286,6 +288,44 @@ def test_sources_written_together_fail_alone(workspace: Workspace, serve: Serve)
     assert len(workspace.calls()) == 2  # the second source's new call was committed
     statuses = {r["source"]: r["status"] for r in workspace.store.runs(limit=2)}
     assert statuses == {"agenda": "failed", "aap": "ok"}
+
+
+def test_a_transaction_the_database_rolls_back_fails_the_whole_batch(
+    sqlite_workspace: Workspace, serve: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On some errors (disk full, I/O error) SQLite rolls back the whole transaction by
+    # itself: the sources written before in the batch are lost too, so none may say "ok".
+    workspace = sqlite_workspace
+    _prepare_changes(workspace, serve)
+    before = {name: dump_records(workspace, name) for name in ("agenda", "aap")}
+    store = workspace.store
+    link_many = store.link_many
+
+    def disk_full(conn: Any, source: str, *args: Any) -> None:
+        if source == "aap":
+            conn.connection.dbapi_connection.execute("ROLLBACK")  # what SQLite does
+            raise OperationalError("INSERT ...", {}, sqlite3.OperationalError("disk is full"))
+        link_many(conn, source, *args)
+
+    monkeypatch.setattr(store, "link_many", disk_full)
+    runner = _Runner(workspace, None)
+    runner.states = {state.name: state for state in store.sources()}
+    configs = {c.name: c for c in workspace.config.sources}
+    batch = [(configs[name], runner.fetch(configs[name])) for name in ("agenda", "aap")]
+    runner.write(batch)
+
+    for _, outcome in batch:
+        report = outcome.report
+        assert report.status == "failed"
+        assert report.error == (
+            "database error: the database rolled the transaction back (disk is full)"
+        )
+        assert (report.new, report.updated, report.withdrawn) == (0, 0, 0)
+    assert {name: dump_records(workspace, name) for name in ("agenda", "aap")} == before
+    assert {r["source"]: r["status"] for r in store.runs(limit=2)} == {
+        "agenda": "failed",
+        "aap": "failed",
+    }
 
 
 def test_a_failed_write_reports_no_new_or_updated_items(workspace: Workspace, serve: Serve) -> None:
