@@ -18,7 +18,6 @@ import logging
 import multiprocessing as mp
 import os
 import pickle
-import queue
 import sys
 import threading
 import time
@@ -951,7 +950,8 @@ class _Shared:
     write_lock: _ProcessLock
     #: The index in ``configs`` of the next source no process took yet (a shared integer).
     next_source: Any
-    #: Where the children send each source's report when it is done, and "end" (a queue).
+    #: Where the children send each source's report when it is done, and "end" (the writing
+    #: end of a pipe; each message is written in one piece, see ``_SMALL_REPORT``).
     events: Any
     http: SafeSession | None = None
     pool: ThreadPoolExecutor | None = None
@@ -1027,9 +1027,6 @@ def _start_child() -> None:
     per_host = max(1, policy.per_host // _shared.processes)
     _shared.http = SafeSession(policy.model_copy(update={"per_host": per_host}))
     _shared.pool = ThreadPoolExecutor(_shared.concurrency, thread_name_prefix="rrma-sync")
-    # Exiting never waits for the parent to read: it has read everything up to this child's
-    # "end" before the pool shuts down, except after an interrupt, when nothing more counts.
-    _shared.events.cancel_join_thread()
 
 
 def _taken() -> Iterator[SourceConfig]:
@@ -1070,10 +1067,14 @@ def _sync_share() -> _ShareResult:
     assert _shared is not None
     shared = _shared
 
+    def _send(message: tuple[str, bytes | None]) -> None:
+        # One write of less than PIPE_BUF bytes: never interleaved with the other child's.
+        shared.events.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
     def done(source: str, event: str, report: SourceReport | None) -> None:
         if event == "done" and report is not None:
             data = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
-            shared.events.put(("done", data if len(data) <= _SMALL_REPORT else None))
+            _send(("done", data if len(data) <= _SMALL_REPORT else None))
 
     try:
         store = shared.workspace.store
@@ -1084,7 +1085,7 @@ def _sync_share() -> _ShareResult:
         )
         return _ShareResult(report.sources, dict(store.writes.by_table))
     finally:
-        shared.events.put(("end", None))
+        _send(("end", None))
 
 
 def _run_in_processes(
@@ -1108,37 +1109,28 @@ def _run_in_processes(
 
     context = mp.get_context("fork")
     next_source = context.Value("i", 0)
-    events = context.Queue()
+    events, sending = context.Pipe(duplex=False)
     lock = _ProcessLock(context.Lock())
-    _shared = _Shared(workspace, configs, states, processes, concurrency, lock, next_source, events)
+    _shared = _Shared(
+        workspace, configs, states, processes, concurrency, lock, next_source, sending
+    )
     failures: list[str] = []
     try:
         with ProcessPoolExecutor(
             max_workers=processes, mp_context=context, initializer=_start_child
         ) as pool:
             futures = [pool.submit(_sync_share) for _ in range(processes)]
+            sending.close()  # the children have it: when they are all gone, reading ends
             try:
-                ended = 0
-                while ended < processes:
-                    # A child that dies breaks the pool: the others are stopped, every
-                    # future fails, and no more "end" comes. Otherwise each child sends its
-                    # "end", though maybe after its future is done: wait for it.
-                    broken = any(
-                        f.done() and isinstance(f.exception(), BrokenProcessPool) for f in futures
-                    )
-                    try:
-                        kind, data = events.get(timeout=0.05 if broken else 1.0)
-                    except queue.Empty:
-                        if broken:
-                            break
-                        continue
-                    if kind == "end":
-                        ended += 1
-                    elif data is not None:
-                        report_done(pickle.loads(data))
+                for data in _messages(events, futures, processes):
+                    report_done(pickle.loads(data))
             except BaseException:  # an interrupt: no process takes another source
                 with next_source.get_lock():
                     next_source.value = len(configs)
+                # Read on (and drop) until the children end: one blocked on a full pipe
+                # would never finish what it took.
+                for _ in _messages(events, futures, processes):
+                    pass
                 raise
             for future in futures:
                 try:
@@ -1165,6 +1157,28 @@ def _run_in_processes(
         for source_report in _Runner(workspace, progress).run(missing).sources:
             reports[source_report.source] = source_report
     return SyncReport([reports[c.name] for c in configs])
+
+
+def _messages(events: Any, futures: list[Future[_ShareResult]], processes: int) -> Iterator[bytes]:
+    """The reports the children send as they go (pickled), until each has sent "end"."""
+    ended = 0
+    while ended < processes:
+        # A child that dies breaks the pool: the others are stopped, every future fails,
+        # and no more "end" comes. Otherwise each child sends its "end", though maybe after
+        # its future is done: wait for it.
+        broken = any(f.done() and isinstance(f.exception(), BrokenProcessPool) for f in futures)
+        try:
+            if not events.poll(0.05 if broken else 1.0):
+                if broken:
+                    return
+                continue
+            kind, data = pickle.loads(events.recv_bytes())
+        except EOFError:  # every child is gone
+            return
+        if kind == "end":
+            ended += 1
+        elif data is not None:
+            yield data
 
 
 def run_sync(
