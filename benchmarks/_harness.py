@@ -7,6 +7,7 @@ path: they import it as ``_harness``.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import io
 import time
@@ -27,6 +28,18 @@ class Sink(io.RawIOBase):
     def write(self, data: Any) -> int:
         self.size += len(data)
         return len(data)
+
+
+def arguments(doc: str, *, repeat: int, memory: bool = True) -> argparse.Namespace:
+    """The command line of an export benchmark: ``--events``, ``--calls``, ``--repeat`` (and
+    ``--no-memory`` when it measures memory), described by the first line of ``doc``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--calls", type=int, default=2_000)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    if memory:
+        parser.add_argument("--no-memory", action="store_true", help="Skip the tracemalloc runs.")
+    return parser.parse_args()
 
 
 def best_times(

@@ -20,7 +20,6 @@ times).
 
 from __future__ import annotations
 
-import argparse
 import gc
 import io
 import time
@@ -29,6 +28,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from _harness import arguments
 from icalendar import Calendar
 
 from rrma_agenda import IcsExporter, IcsOptions
@@ -165,11 +165,7 @@ def peak_memory(run: Callable[[], object]) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--calls", type=int, default=2_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = arguments(__doc__, repeat=3, memory=False)
 
     events = make_events(args.events)
     records: list[Record] = [*events, *make_calls(args.calls)]

@@ -21,7 +21,6 @@ memory, not the document).
 
 from __future__ import annotations
 
-import argparse
 import io
 import time
 import xml.etree.ElementTree as ET
@@ -29,7 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 import _records
-from _harness import Sink, best_times, peak_mib
+from _harness import Sink, arguments, best_times, peak_mib
 from _records import NOW, PARIS, export_context, make_calls
 
 from rrma_core.models import Event, Record
@@ -126,12 +125,7 @@ def _event_elements(parent: ET.Element, entry: Entry) -> None:
 
 def main() -> None:
     """Run the benchmark and print its figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--calls", type=int, default=2_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-memory", action="store_true", help="Skip the tracemalloc runs.")
-    args = parser.parse_args()
+    args = arguments(__doc__, repeat=3)
 
     started = time.perf_counter()
     records: list[Record] = [*make_calls(args.calls), *make_events(args.events)]

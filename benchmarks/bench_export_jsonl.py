@@ -22,7 +22,6 @@ overhead does not skew the times; the output goes to a sink that counts bytes).
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import time
@@ -30,7 +29,7 @@ from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 import _records
-from _harness import Sink, best_times, peak_mib
+from _harness import Sink, arguments, best_times, peak_mib
 from _records import export_context, make_calls
 
 from rrma_core.connectors import Options
@@ -56,12 +55,7 @@ def _pydantic_reference(records: Sequence[Record]) -> Callable[[IO[bytes]], Any]
 
 def main() -> None:
     """Run the benchmark and print its figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--calls", type=int, default=2_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--no-memory", action="store_true", help="Skip the tracemalloc runs.")
-    args = parser.parse_args()
+    args = arguments(__doc__, repeat=5)
 
     started = time.perf_counter()
     records: list[Record] = [

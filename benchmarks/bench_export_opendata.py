@@ -24,7 +24,6 @@ file).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -34,7 +33,7 @@ from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 import _records
-from _harness import Sink, best_times, peak_mib
+from _harness import Sink, arguments, best_times, peak_mib
 from _records import PARIS, export_context, make_calls
 
 from rrma_core.exporters import Exporter
@@ -124,12 +123,7 @@ class _Counter(io.BytesIO):
 
 def main() -> None:
     """Run the benchmark and print its figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--calls", type=int, default=2_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--no-memory", action="store_true", help="Skip the tracemalloc runs.")
-    args = parser.parse_args()
+    args = arguments(__doc__, repeat=5)
 
     started = time.perf_counter()
     events, calls = make_events(args.events), make_calls(args.calls)
