@@ -30,7 +30,6 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -1056,18 +1055,18 @@ class _ShareResult:
     writes: dict[str, int]
 
 
-def _sync_share() -> _ShareResult:
+def _sync_share(index: int) -> _ShareResult:
     """In a child process: sync sources until none is left.
 
     Each source's report goes to the parent as soon as the source is done (for its progress
     bar; a large one, with many skipped items, waits for the end), then "end" when this
-    process takes no more. Every report comes back again with the result, which the
-    process pool delivers whatever happens.
+    process takes no more (with ``index``, this child's number). Every report comes back
+    again with the result, which the process pool delivers whatever happens.
     """
     assert _shared is not None
     shared = _shared
 
-    def _send(message: tuple[str, bytes | None]) -> None:
+    def _send(message: tuple[str, Any]) -> None:
         # One write of less than PIPE_BUF bytes: never interleaved with the other child's.
         shared.events.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -1085,7 +1084,7 @@ def _sync_share() -> _ShareResult:
         )
         return _ShareResult(report.sources, dict(store.writes.by_table))
     finally:
-        _send(("end", None))
+        _send(("end", index))
 
 
 def _run_in_processes(
@@ -1119,17 +1118,17 @@ def _run_in_processes(
         with ProcessPoolExecutor(
             max_workers=processes, mp_context=context, initializer=_start_child
         ) as pool:
-            futures = [pool.submit(_sync_share) for _ in range(processes)]
+            futures = [pool.submit(_sync_share, index) for index in range(processes)]
             sending.close()  # the children have it: when they are all gone, reading ends
             try:
-                for data in _messages(events, futures, processes):
+                for data in _messages(events, futures):
                     report_done(pickle.loads(data))
             except BaseException:  # an interrupt: no process takes another source
                 with next_source.get_lock():
                     next_source.value = len(configs)
                 # Read on (and drop) until the children end: one blocked on a full pipe
                 # would never finish what it took.
-                for _ in _messages(events, futures, processes):
+                for _ in _messages(events, futures):
                     pass
                 raise
             for future in futures:
@@ -1159,26 +1158,32 @@ def _run_in_processes(
     return SyncReport([reports[c.name] for c in configs])
 
 
-def _messages(events: Any, futures: list[Future[_ShareResult]], processes: int) -> Iterator[bytes]:
-    """The reports the children send as they go (pickled), until each has sent "end"."""
-    ended = 0
-    while ended < processes:
-        # A child that dies breaks the pool: the others are stopped, every future fails,
-        # and no more "end" comes. Otherwise each child sends its "end", though maybe after
-        # its future is done: wait for it.
-        broken = any(f.done() and isinstance(f.exception(), BrokenProcessPool) for f in futures)
+def _messages(events: Any, futures: list[Future[_ShareResult]]) -> Iterator[bytes]:
+    """The reports the children send as they go (pickled), until each child has sent "end"
+    or can send no more."""
+    ended: set[int] = set()
+    while len(ended) < len(futures):
+        # A child that returned has sent its "end", though maybe after its future is done:
+        # wait for it. One whose future failed may never send it: it died (the pool is
+        # then broken, every future fails and the others are stopped), or never started.
+        failed = {
+            i
+            for i, f in enumerate(futures)
+            if f.done() and (f.cancelled() or f.exception() is not None)
+        }
+        hopeless = set(range(len(futures))) - ended <= failed
         try:
-            if not events.poll(0.05 if broken else 1.0):
-                if broken:
+            if not events.poll(0.05 if hopeless else 1.0):
+                if hopeless:
                     return
                 continue
-            kind, data = pickle.loads(events.recv_bytes())
+            kind, value = pickle.loads(events.recv_bytes())
         except EOFError:  # every child is gone
             return
         if kind == "end":
-            ended += 1
-        elif data is not None:
-            yield data
+            ended.add(value)
+        elif value is not None:
+            yield value
 
 
 def run_sync(

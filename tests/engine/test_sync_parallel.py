@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from rrma_core import Workspace
+from rrma_core import Workspace, sync
 from rrma_core.errors import ConfigError
 from rrma_core.storage._store import occurrences_t, provenance_t, records_t, terms_t
 from rrma_core.sync import PROCESSES_ENV
@@ -290,3 +290,18 @@ def test_an_interrupted_sync_in_two_processes_stops_taking_sources(
     assert report.ok
     assert report.totals()["new"] == 2 * (32 - len(synced))
     assert ws.store.count("event") == 64
+
+
+def test_children_that_cannot_start_leave_the_sync_to_this_process(
+    sqlite_workspaces: Workspaces, serve: Serve, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The children's task cannot even be sent to them (a function pickle cannot name): no
+    # child ever reports, and this process must not wait for them for ever.
+    feeds = [serve(f"/agenda-{n}.jsonl", many_events(2, prefix=f"a{n}")) for n in range(16)]
+    monkeypatch.setenv(PROCESSES_ENV, "2")
+    ws = _workspace(sqlite_workspaces, feeds, tmp_path / "pids", monkeypatch)
+    monkeypatch.setattr(sync, "_sync_share", lambda index: None)
+    report = ws.sync()
+    assert report.ok, [s.error for s in report.failed]
+    assert report.totals()["new"] == 32
+    assert {int(p.name) for p in (tmp_path / "pids").iterdir()} == {os.getpid()}
