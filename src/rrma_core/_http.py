@@ -515,8 +515,8 @@ if hasattr(os, "register_at_fork"):
 
 
 @dataclass(frozen=True, slots=True)
-class _Origin:
-    """What the environment says for one origin (see ``SafeSession._origin``)."""
+class _OriginSettings:
+    """What the environment says for one origin (see ``SafeSession._settings``)."""
 
     #: ``requests.Session.send`` arguments: proxies, CA bundle, client certificate, stream.
     send: dict[str, Any]
@@ -826,7 +826,7 @@ class SafeSession:
         self._closed = False
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._slots_lock = threading.Lock()
-        self._origins: dict[str, _Origin] = {}
+        self._origins: dict[tuple[str, str, int | None], _OriginSettings] = {}
         self._session = requests.Session()
         self._session.headers["User-Agent"] = self.user_agent
         self._session.headers["Accept-Encoding"] = "gzip, deflate"
@@ -979,7 +979,8 @@ class SafeSession:
             parts = _check_url(current)
             host = (parts.hostname or "").lower()
             attempt.url = current
-            attempt.proxied = self._origin(current).proxied
+            settings = self._settings(current)
+            attempt.proxied = settings.proxied
             if attempt.check_addresses:
                 self._check_resolved(current, host, parts, attempt)
             slot = self._slot(host)
@@ -989,7 +990,7 @@ class SafeSession:
             elif not slot.acquire(timeout=max(attempt.remaining(), 0.0)):
                 raise self._deadline_error(current, attempt)
             try:
-                response = self._send(current, headers, attempt)
+                response = self._send(current, headers, attempt, settings)
                 try:
                     status = response.status_code
                     if status in _REDIRECTS:
@@ -1010,34 +1011,34 @@ class SafeSession:
                 attempt.detach()
                 slot.release()
 
-    def _origin(self, url: str) -> _Origin:
+    def _settings(self, url: str) -> _OriginSettings:
         """What the environment says for ``url``'s origin; read once per origin and session.
 
         requests reads it at every request: the whole environment four times (proxies,
         ``NO_PROXY``, CA bundle), ``~/.netrc`` twice, the CA bundle's path once. That was
         more than half the time of a conditional request answered 304.
         """
-        parts = urlsplit(url)
-        key = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+        key = _origin(url)
         found = self._origins.get(key)
         if found is None:
             settings = self._session.merge_environment_settings(url, {}, True, None, None)
             proxied = requests.utils.select_proxy(url, settings["proxies"]) is not None
-            if parts.scheme.lower() == "http" and not proxied:
+            if key[0] == "http" and not proxied:
                 settings["verify"] = True  # no TLS: do not look the CA bundle up on disk
             netrc = requests.utils.get_netrc_auth(url) if self._session.trust_env else None
             # None: what the URL says (user:password@), as requests does without ~/.netrc.
             auth = requests.auth.HTTPBasicAuth(*netrc) if netrc else None
-            found = self._origins[key] = _Origin(settings, auth, proxied)
+            found = self._origins[key] = _OriginSettings(settings, auth, proxied)
         return found
 
-    def _prepare(self, url: str, headers: Mapping[str, str]) -> requests.PreparedRequest:
+    def _prepare(
+        self, url: str, headers: Mapping[str, str], origin: _OriginSettings
+    ) -> requests.PreparedRequest:
         """The GET request ``Session.prepare_request`` would make, without its merging work.
 
         The session's headers with the caller's over them, the origin's credentials, the
         session's cookies; no parameters nor hooks (the session has none).
         """
-        origin = self._origin(url)
         request = requests.PreparedRequest()
         merged = requests.structures.CaseInsensitiveDict(self._session.headers)
         merged.update(headers)
@@ -1065,7 +1066,9 @@ class SafeSession:
                     url=url,
                 )
 
-    def _send(self, url: str, headers: dict[str, str], attempt: _Attempt) -> requests.Response:
+    def _send(
+        self, url: str, headers: dict[str, str], attempt: _Attempt, origin: _OriginSettings
+    ) -> requests.Response:
         policy = self.policy
         remaining = attempt.remaining()
         if remaining <= 0:
@@ -1076,10 +1079,10 @@ class SafeSession:
         attempt.short_read = remaining < policy.read_timeout
         try:
             return self._session.send(
-                self._prepare(url, headers),
+                self._prepare(url, headers, origin),
                 allow_redirects=False,
                 timeout=timeout,
-                **self._origin(url).send,
+                **origin.send,
             )
         except requests.exceptions.SSLError as error:
             if attempt.overdue():

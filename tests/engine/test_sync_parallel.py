@@ -123,7 +123,7 @@ def test_a_large_sync_in_two_processes_stores_what_one_process_stores(
     report, rows, by_table = record_rows_of(ws, ws.sync)
 
     # The work was done in two child processes, not in this one.
-    pids = {int(p.name) for p in (tmp_path / "pids-2").iterdir()}
+    pids = _ran_in(tmp_path / "pids-2")
     assert len(pids) == 2
     assert os.getpid() not in pids
 
@@ -153,7 +153,7 @@ def test_a_large_sync_in_two_processes_stores_what_one_process_stores(
         try:
             one = _workspace(single, feeds, tmp_path / "pids-1", monkeypatch)
             one_report, one_rows, one_by_table = record_rows_of(one, one.sync)
-            assert {int(p.name) for p in (tmp_path / "pids-1").iterdir()} == {os.getpid()}
+            assert _ran_in(tmp_path / "pids-1") == {os.getpid()}
             assert _summary(one_report) == summary
             assert (one_rows, one_by_table) == (rows, by_table)
             assert _content(one) == _content(ws)
@@ -161,11 +161,15 @@ def test_a_large_sync_in_two_processes_stores_what_one_process_stores(
             single.close_all()
 
 
+def _ran_in(folder: Path) -> set[int]:
+    """The processes that enriched records (the folder is left as it is)."""
+    return {int(path.name) for path in folder.iterdir()}
+
+
 def _pids(folder: Path) -> set[int]:
     """The processes that enriched records since the last call (the folder is emptied)."""
-    pids = set()
+    pids = _ran_in(folder)
     for path in folder.iterdir():
-        pids.add(int(path.name))
         path.unlink()
     return pids
 
@@ -231,7 +235,7 @@ def test_a_child_process_that_dies_has_its_sources_synced_by_the_parent(
     assert report.ok, [s.error for s in report.failed]
     assert ws.store.count("event") == 32
     # The sources the dead child had not committed were synced here, in this process.
-    assert os.getpid() in {int(p.name) for p in (tmp_path / "pids").iterdir()}
+    assert os.getpid() in _ran_in(tmp_path / "pids")
     # Whatever the dead child committed first is found unchanged, never doubled.
     totals = report.totals()
     assert totals["new"] + totals["unchanged"] == 32
@@ -244,7 +248,7 @@ def test_small_syncs_and_one_process_stay_in_this_process(
     monkeypatch.setenv(PROCESSES_ENV, "2")
     ws = _workspace(sqlite_workspaces, feeds, tmp_path / "pids", monkeypatch)
     assert ws.sync().totals()["new"] == 15  # 15 sources: fewer than 8 per process
-    assert {int(p.name) for p in (tmp_path / "pids").iterdir()} == {os.getpid()}
+    assert _ran_in(tmp_path / "pids") == {os.getpid()}
 
     monkeypatch.setenv(PROCESSES_ENV, "deux")
     with pytest.raises(ConfigError, match=r"RRMA_SYNC_PROCESSES='deux': give a number"):
@@ -261,7 +265,7 @@ def test_a_multi_threaded_program_syncs_in_its_own_process_unless_asked(
     monkeypatch.delenv(PROCESSES_ENV, raising=False)
     ws = _workspace(sqlite_workspaces, feeds, tmp_path / "pids", monkeypatch)
     assert ws.sync().totals()["new"] == 16
-    assert {int(p.name) for p in (tmp_path / "pids").iterdir()} == {os.getpid()}
+    assert _ran_in(tmp_path / "pids") == {os.getpid()}
 
 
 def test_an_interrupted_sync_in_two_processes_stops_taking_sources(
@@ -304,4 +308,4 @@ def test_children_that_cannot_start_leave_the_sync_to_this_process(
     report = ws.sync()
     assert report.ok, [s.error for s in report.failed]
     assert report.totals()["new"] == 32
-    assert {int(p.name) for p in (tmp_path / "pids").iterdir()} == {os.getpid()}
+    assert _ran_in(tmp_path / "pids") == {os.getpid()}
